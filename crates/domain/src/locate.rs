@@ -61,4 +61,30 @@ mod tests {
         assert_eq!(idx.locate(Point::new(1.5, 0.5)), Some(1));
         assert_eq!(idx.locate(Point::new(5.0, 5.0)), None);
     }
+
+    #[test]
+    fn children_find_their_parents() {
+        let square = |x0: f64, x1: f64| MultiPolygon::new(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 1.0), (x: x0, y: 1.0)]]);
+        let area = |key: &str, g| crate::Area { key: crate::AreaKey::new(key).unwrap(), name: key.into(), parent: None, validity: crate::Validity::ALWAYS, geometry: g };
+        let parents = [area("1", Some(square(0.0, 2.0))), area("2", Some(square(2.0, 4.0)))];
+        let children = [area("11", Some(square(0.0, 1.0))), area("21", Some(square(3.0, 4.0))), area("99", Some(square(9.0, 10.0))), area("00", None)];
+        let got = parents_by_containment(&children, &parents);
+        let keys: Vec<Option<&str>> = got.iter().map(|k| k.as_ref().map(|k| k.as_str())).collect();
+        assert_eq!(keys, [Some("1"), Some("2"), None, None]);
+    }
+}
+
+/// For each child area, the key of the parent area that contains its interior point; `None` where
+/// no parent contains it (or the child has no geometry).
+pub fn parents_by_containment(children: &[crate::Area], parents: &[crate::Area]) -> Vec<Option<crate::AreaKey>> {
+    use geo::InteriorPoint;
+    let with_geometry: Vec<&crate::Area> = parents.iter().filter(|p| p.geometry.is_some()).collect();
+    let index = AreaIndex::new(with_geometry.iter().filter_map(|p| p.geometry.as_ref()));
+    children
+        .iter()
+        .map(|c| {
+            let point = c.geometry.as_ref()?.interior_point()?;
+            index.locate(point).map(|i| with_geometry[i].key.clone())
+        })
+        .collect()
 }
