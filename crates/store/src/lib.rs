@@ -1,1 +1,147 @@
-//! store
+//! The embedded store: one SQLite file in WAL mode holding every release ever imported.
+//!
+//! Writes happen only through [`Store::import`], which adds one release in one transaction: it
+//! lands whole or not at all. Rows are never updated or deleted, so an old release stays
+//! queryable after a corrected file has been imported as a new one. Reads go through
+//! [`Store::snapshot`], which returns the current state as seen by one [`Audience`]: for each
+//! layer the newest visible version, and for each observation cell the value of the newest
+//! visible release that has it.
+//!
+//! ```
+//! use store::Store;
+//! use domain::Audience;
+//! let store = Store::open_in_memory().unwrap();
+//! assert!(store.snapshot(Audience::Public).unwrap().kommunen.is_empty());
+//! ```
+
+mod read;
+mod write;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::Connection;
+
+pub use read::{InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredObservation, VariableInfo};
+pub use write::{Content, NewRelease};
+
+use domain::{Audience, LayerKey, ReleaseId};
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A statistics release names a layer the Kommune does not have.
+    #[error("unknown layer {layer} in Kommune {kommune}")]
+    UnknownLayer {
+        /// The Kommune.
+        kommune: String,
+        /// The missing layer.
+        layer: LayerKey,
+    },
+    /// A layer release names a parent layer that does not exist.
+    #[error("parent layer {parent} of layer {layer} does not exist")]
+    UnknownParentLayer {
+        /// The layer being imported.
+        layer: LayerKey,
+        /// Its missing parent.
+        parent: LayerKey,
+    },
+    /// Stored data that cannot be read back (a bug or a file edited by hand).
+    #[error("corrupt row in {table}: {detail}")]
+    Corrupt {
+        /// Table name.
+        table: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The file was written by a newer bimo.
+    #[error("store schema version {found} is newer than this program's version {supported}")]
+    SchemaTooNew {
+        /// Version in the file.
+        found: i64,
+        /// Version this program knows.
+        supported: i64,
+    },
+}
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// A handle on the store file.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (and if needed creates) the store at `path`, in WAL mode.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Store::init(conn)
+    }
+
+    /// A store in memory, for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
+        }
+        if version == 0 {
+            conn.execute_batch(&format!(
+                "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
+                include_str!("schema.sql")
+            ))?;
+        }
+        Ok(Store { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written: transactions roll back.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The number of the newest release, or 0 for an empty store; changes whenever data is added,
+    /// so callers can cache a [`Snapshot`] until it changes.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn().query_row("SELECT coalesce(max(id), 0) FROM release", [], |r| r.get(0))?)
+    }
+
+    /// Whether a release of this Kommune with the same file digest and title is already stored.
+    pub fn has_release(&self, kommune: &str, title: &str, sha256: &str) -> Result<Option<ReleaseId>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM release WHERE kommune = ?1 AND title = ?2 AND sha256 = ?3",
+                (kommune, title, sha256),
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(ReleaseId))
+    }
+
+    /// The current state for a viewer cleared for `audience`.
+    pub fn snapshot(&self, audience: Audience) -> Result<Snapshot, StoreError> {
+        read::snapshot(&self.conn(), audience)
+    }
+
+    /// The observations of one release exactly as imported, if the viewer may see it.
+    pub fn release_observations(&self, audience: Audience, id: ReleaseId) -> Result<Option<Vec<StoredObservation>>, StoreError> {
+        read::release_observations(&self.conn(), audience, id)
+    }
+
+    /// Adds a release in one transaction; on any error nothing is stored.
+    pub fn import(&self, release: NewRelease) -> Result<ReleaseId, StoreError> {
+        write::import(&mut self.conn(), release)
+    }
+}

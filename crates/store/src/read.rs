@@ -1,0 +1,353 @@
+//! Reading the current state.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::{
+    Area, AreaKey, Audience, Breakdown, Institution, Kommune, KommuneKey, Layer, LayerKey, Observation, Period, Provenance,
+    Release, ReleaseId, Symbol, Unit, Validity, Value, Variable, VariableKey,
+};
+use geo::MultiPolygon;
+use rusqlite::{Connection, Row};
+
+use crate::StoreError;
+
+/// Everything one audience may see, newest visible release first per cell.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// One entry per Kommune with at least one visible release, ordered by name.
+    pub kommunen: Vec<KommuneData>,
+}
+
+impl Snapshot {
+    /// The data of one Kommune.
+    pub fn kommune(&self, key: &str) -> Option<&KommuneData> {
+        self.kommunen.iter().find(|k| k.kommune.key.as_str() == key)
+    }
+}
+
+/// The visible data of one Kommune.
+#[derive(Debug, Clone)]
+pub struct KommuneData {
+    /// The Kommune.
+    pub kommune: Kommune,
+    /// Its visible releases, oldest first.
+    pub releases: Vec<Release>,
+    /// Every visible version of every layer, newest release first.
+    pub layer_versions: Vec<LayerVersion>,
+    /// The newest visible definition of each variable, by key.
+    pub variables: Vec<VariableInfo>,
+    /// The current value of each cell (layer, area, variable, period, breakdown).
+    pub observations: Vec<StoredObservation>,
+    /// The newest visible record of each institution.
+    pub institutions: Vec<InstitutionRecord>,
+}
+
+impl KommuneData {
+    /// The release with this id, if visible.
+    pub fn release(&self, id: ReleaseId) -> Option<&Release> {
+        self.releases.iter().find(|r| r.id == id)
+    }
+
+    /// The keys of all layers, ordered from the coarsest (no parent) down the hierarchy.
+    pub fn layer_keys(&self) -> Vec<&LayerKey> {
+        let mut seen: Vec<&LayerVersion> = Vec::new();
+        for v in &self.layer_versions {
+            if !seen.iter().any(|s| s.layer.key == v.layer.key) {
+                seen.push(v);
+            }
+        }
+        let depth = |v: &LayerVersion| {
+            let mut d = 0;
+            let mut parent = v.layer.parent.as_ref();
+            while let Some(p) = parent {
+                d += 1;
+                parent = seen.iter().find(|s| &s.layer.key == p && d < 16).and_then(|s| s.layer.parent.as_ref());
+            }
+            d
+        };
+        let mut keys: Vec<(usize, &LayerKey)> = seen.iter().map(|v| (depth(v), &v.layer.key)).collect();
+        keys.sort();
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// The version of `layer` to use for `year`: the newest visible one valid in that year, or the
+    /// newest of all when no year is given.
+    pub fn layer(&self, layer: &str, year: Option<i32>) -> Option<&LayerVersion> {
+        self.layer_versions
+            .iter()
+            .filter(|v| v.layer.key.as_str() == layer)
+            .find(|v| year.is_none_or(|y| v.validity.contains(y)))
+    }
+
+    /// The newest definition of a variable.
+    pub fn variable(&self, key: &str) -> Option<&VariableInfo> {
+        self.variables.iter().find(|v| v.variable.key.as_str() == key)
+    }
+}
+
+/// One version of a layer with its areas.
+#[derive(Debug, Clone)]
+pub struct LayerVersion {
+    /// The layer as defined by this release.
+    pub layer: Layer,
+    /// When this version is valid.
+    pub validity: Validity,
+    /// The release that brought it.
+    pub release: ReleaseId,
+    /// Its areas, ordered by key.
+    pub areas: Vec<Area>,
+}
+
+/// A variable with the release that defined it.
+#[derive(Debug, Clone)]
+pub struct VariableInfo {
+    /// The definition.
+    pub variable: Variable,
+    /// The defining release.
+    pub release: ReleaseId,
+}
+
+/// An observation as stored: with its layer and release.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredObservation {
+    /// The layer of the area key.
+    pub layer: LayerKey,
+    /// The observation.
+    pub observation: Observation,
+    /// The release it comes from.
+    pub release: ReleaseId,
+}
+
+/// An institution with its release.
+#[derive(Debug, Clone)]
+pub struct InstitutionRecord {
+    /// The institution.
+    pub institution: Institution,
+    /// The release it comes from.
+    pub release: ReleaseId,
+}
+
+fn corrupt(table: &'static str, detail: impl ToString) -> StoreError {
+    StoreError::Corrupt { table, detail: detail.to_string() }
+}
+
+fn release_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Release, String)> {
+    let audience: String = row.get("audience")?;
+    Ok((
+        row.get("kommune")?,
+        Release {
+            id: ReleaseId(row.get("id")?),
+            title: row.get("title")?,
+            kind: row.get("kind")?,
+            provenance: Provenance {
+                source: row.get("source")?,
+                licence: row.get("licence")?,
+                attribution: row.get("attribution")?,
+                url: row.get("url")?,
+            },
+            audience: Audience::Public,
+            imported_at: row.get("imported_at")?,
+            file: row.get("file")?,
+            sha256: row.get("sha256")?,
+        },
+        audience,
+    ))
+}
+
+fn visible_releases(conn: &Connection, audience: Audience) -> Result<Vec<(String, Release)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT * FROM release ORDER BY id")?;
+    let rows = stmt.query_map([], release_from_row)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (kommune, mut release, aud) = row?;
+        release.audience = aud.parse().map_err(|e| corrupt("release", e))?;
+        if audience.may_see(release.audience) {
+            out.push((kommune, release));
+        }
+    }
+    Ok(out)
+}
+
+fn key<K: std::str::FromStr<Err = domain::KeyError>>(table: &'static str, text: String) -> Result<K, StoreError> {
+    text.parse().map_err(|e| corrupt(table, e))
+}
+
+fn geometry(text: Option<String>) -> Result<Option<MultiPolygon<f64>>, StoreError> {
+    let Some(text) = text else { return Ok(None) };
+    let g: geojson::Geometry = text.parse().map_err(|e| corrupt("area", e))?;
+    MultiPolygon::try_from(g.value).map(Some).map_err(|e| corrupt("area", e))
+}
+
+fn observation_from_row(row: &Row<'_>) -> rusqlite::Result<[Option<String>; 6]> {
+    Ok([
+        row.get("layer")?,
+        row.get("area")?,
+        row.get("variable")?,
+        row.get("period")?,
+        row.get("breakdown")?,
+        row.get("symbol")?,
+    ])
+}
+
+fn observation(row: [Option<String>; 6], value: Option<f64>, release: i64) -> Result<StoredObservation, StoreError> {
+    let [layer, area, variable, period, breakdown, symbol] = row;
+    let text = |s: Option<String>| s.ok_or_else(|| corrupt("observation", "null in a required column"));
+    let value = match (value, symbol) {
+        (Some(x), None) => Value::Number(x),
+        (None, Some(s)) => Value::Symbol(Symbol::parse(&s).ok_or_else(|| corrupt("observation", format!("symbol {s:?}")))?),
+        _ => return Err(corrupt("observation", "value and symbol both set or both missing")),
+    };
+    Ok(StoredObservation {
+        layer: key("observation", text(layer)?)?,
+        observation: Observation {
+            variable: key("observation", text(variable)?)?,
+            area: key("observation", text(area)?)?,
+            period: text(period)?.parse::<Period>().map_err(|e| corrupt("observation", e))?,
+            breakdown: Breakdown::parse(&text(breakdown)?).map_err(|e| corrupt("observation", e))?,
+            value,
+        },
+        release: ReleaseId(release),
+    })
+}
+
+pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot, StoreError> {
+    let releases = visible_releases(conn, audience)?;
+    let visible: HashSet<i64> = releases.iter().map(|(_, r)| r.id.0).collect();
+    let release_kommune: HashMap<i64, &str> = releases.iter().map(|(k, r)| (r.id.0, k.as_str())).collect();
+
+    let mut kommunen: Vec<KommuneData> = Vec::new();
+    let mut stmt = conn.prepare("SELECT key, name, ags FROM kommune ORDER BY name")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))? {
+        let (k, name, ags) = row?;
+        let mine: Vec<Release> = releases.iter().filter(|(rk, _)| *rk == k).map(|(_, r)| r.clone()).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        kommunen.push(KommuneData {
+            kommune: Kommune { key: key::<KommuneKey>("kommune", k)?, name, ags },
+            releases: mine,
+            layer_versions: Vec::new(),
+            variables: Vec::new(),
+            observations: Vec::new(),
+            institutions: Vec::new(),
+        });
+    }
+    let index_of = |release: i64| -> Option<usize> {
+        let k = release_kommune.get(&release)?;
+        kommunen.iter().position(|d| d.kommune.key.as_str() == *k)
+    };
+    let slots: HashMap<i64, usize> = visible.iter().filter_map(|&id| Some((id, index_of(id)?))).collect();
+
+    // Layers, newest first.
+    let mut stmt = conn.prepare("SELECT release_id, layer, name, parent, valid_from, valid_to FROM layer_version ORDER BY release_id DESC")?;
+    let versions: Vec<(i64, String, String, Option<String>, Option<i32>, Option<i32>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut area_stmt = conn.prepare("SELECT key, name, parent, geometry FROM area WHERE release_id = ?1 ORDER BY key")?;
+    for (release, layer, name, parent, from, to) in versions {
+        let Some(&slot) = slots.get(&release) else { continue };
+        let validity = Validity { from, to };
+        let mut areas = Vec::new();
+        for row in area_stmt.query_map([release], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+        })? {
+            let (k, name, parent, g) = row?;
+            areas.push(Area {
+                key: key::<AreaKey>("area", k)?,
+                name,
+                parent: parent.map(|p| key::<AreaKey>("area", p)).transpose()?,
+                validity,
+                geometry: geometry(g)?,
+            });
+        }
+        kommunen[slot].layer_versions.push(LayerVersion {
+            layer: Layer {
+                key: key("layer_version", layer)?,
+                name,
+                parent: parent.map(|p| key("layer_version", p)).transpose()?,
+            },
+            validity,
+            release: ReleaseId(release),
+            areas,
+        });
+    }
+
+    // Variables: newest definition per key.
+    let mut stmt = conn.prepare("SELECT release_id, key, label, unit, share_of FROM variable ORDER BY release_id DESC, key")?;
+    let rows: Vec<(i64, String, String, String, Option<String>)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<Result<_, _>>()?;
+    for (release, k, label, unit, share_of) in rows {
+        let Some(&slot) = slots.get(&release) else { continue };
+        if kommunen[slot].variables.iter().any(|v| v.variable.key.as_str() == k) {
+            continue;
+        }
+        kommunen[slot].variables.push(VariableInfo {
+            variable: Variable {
+                key: key::<VariableKey>("variable", k)?,
+                label,
+                unit: Unit::from_code(&unit),
+                share_of: share_of.map(|s| key("variable", s)).transpose()?,
+            },
+            release: ReleaseId(release),
+        });
+    }
+    for k in &mut kommunen {
+        k.variables.sort_by(|a, b| a.variable.label.cmp(&b.variable.label));
+    }
+
+    // Observations: the newest visible release wins per cell.
+    let mut stmt = conn.prepare(
+        "SELECT release_id, layer, area, variable, period, breakdown, value, symbol FROM observation ORDER BY release_id DESC",
+    )?;
+    let mut seen: HashSet<(usize, [Option<String>; 5])> = HashSet::new();
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let release: i64 = row.get(0)?;
+        let Some(&slot) = slots.get(&release) else { continue };
+        let fields = observation_from_row(row)?;
+        let [a, b, c, d, e, _] = fields.clone();
+        if !seen.insert((slot, [a, b, c, d, e])) {
+            continue;
+        }
+        let value: Option<f64> = row.get("value")?;
+        kommunen[slot].observations.push(observation(fields, value, release)?);
+    }
+
+    // Institutions: newest record per key.
+    let mut stmt = conn.prepare("SELECT release_id, key, name, kind, lon, lat, attributes FROM institution ORDER BY release_id DESC, key")?;
+    let rows: Vec<(i64, String, String, String, f64, f64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<Result<_, _>>()?;
+    for (release, k, name, kind, lon, lat, attributes) in rows {
+        let Some(&slot) = slots.get(&release) else { continue };
+        if kommunen[slot].institutions.iter().any(|i| i.institution.key == k) {
+            continue;
+        }
+        let attributes: Vec<(String, String)> = serde_json::from_str(&attributes).map_err(|e| corrupt("institution", e))?;
+        kommunen[slot].institutions.push(InstitutionRecord {
+            institution: Institution { key: k, name, kind, location: geo::Point::new(lon, lat), attributes },
+            release: ReleaseId(release),
+        });
+    }
+    Ok(Snapshot { kommunen })
+}
+
+pub(crate) fn release_observations(
+    conn: &Connection,
+    audience: Audience,
+    id: ReleaseId,
+) -> Result<Option<Vec<StoredObservation>>, StoreError> {
+    if !visible_releases(conn, audience)?.iter().any(|(_, r)| r.id == id) {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT release_id, layer, area, variable, period, breakdown, value, symbol FROM observation WHERE release_id = ?1
+         ORDER BY layer, area, variable, period, breakdown",
+    )?;
+    let mut rows = stmt.query([id.0])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(observation(observation_from_row(row)?, row.get("value")?, id.0)?);
+    }
+    Ok(Some(out))
+}

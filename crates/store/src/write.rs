@@ -1,0 +1,166 @@
+//! Adding releases.
+
+use domain::{Area, Audience, Institution, Kommune, Layer, LayerKey, Observation, Provenance, ReleaseId, Validity, Value, Variable};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::StoreError;
+
+/// A release to be stored.
+#[derive(Debug, Clone)]
+pub struct NewRelease {
+    /// The Kommune the data belong to; created or renamed as given.
+    pub kommune: Kommune,
+    /// Short title.
+    pub title: String,
+    /// Source and licence.
+    pub provenance: Provenance,
+    /// Who may see it.
+    pub audience: Audience,
+    /// Import time, RFC 3339 UTC.
+    pub imported_at: String,
+    /// Name(s) of the imported file(s).
+    pub file: String,
+    /// SHA-256 of the imported bytes.
+    pub sha256: String,
+    /// The data.
+    pub content: Content,
+}
+
+/// What a release holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A complete version of a layer.
+    Layer {
+        /// The layer.
+        layer: Layer,
+        /// When this version is valid.
+        validity: Validity,
+        /// Its areas (their own validity is ignored in favour of `validity`).
+        areas: Vec<Area>,
+    },
+    /// Statistics on one or more layers.
+    Statistics {
+        /// The variables the observations use.
+        variables: Vec<Variable>,
+        /// Each observation with the layer its area key belongs to.
+        observations: Vec<(LayerKey, Observation)>,
+    },
+    /// Points such as schools.
+    Institutions(Vec<Institution>),
+}
+
+impl Content {
+    fn kind(&self) -> &'static str {
+        match self {
+            Content::Layer { .. } => "layer",
+            Content::Statistics { .. } => "statistics",
+            Content::Institutions(_) => "institutions",
+        }
+    }
+}
+
+pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO kommune (key, name, ags) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, ags = coalesce(excluded.ags, kommune.ags)",
+        (r.kommune.key.as_str(), &r.kommune.name, &r.kommune.ags),
+    )?;
+    tx.execute(
+        "INSERT INTO release (kommune, kind, title, source, licence, attribution, url, audience, imported_at, file, sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            r.kommune.key.as_str(),
+            r.content.kind(),
+            r.title,
+            r.provenance.source,
+            r.provenance.licence,
+            r.provenance.attribution,
+            r.provenance.url,
+            r.audience.as_str(),
+            r.imported_at,
+            r.file,
+            r.sha256
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let kommune = r.kommune.key.as_str();
+    let layer_exists = |layer: &LayerKey| -> Result<bool, StoreError> {
+        Ok(tx
+            .query_row(
+                "SELECT 1 FROM layer_version JOIN release ON release.id = layer_version.release_id
+                 WHERE release.kommune = ?1 AND layer_version.layer = ?2 LIMIT 1",
+                (kommune, layer.as_str()),
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    };
+    match &r.content {
+        Content::Layer { layer, validity, areas } => {
+            if let Some(parent) = &layer.parent
+                && parent != &layer.key
+                && !layer_exists(parent)?
+            {
+                return Err(StoreError::UnknownParentLayer { layer: layer.key.clone(), parent: parent.clone() });
+            }
+            tx.execute(
+                "INSERT INTO layer_version (release_id, layer, name, parent, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, layer.key.as_str(), layer.name, layer.parent.as_ref().map(|p| p.as_str()), validity.from, validity.to],
+            )?;
+            let mut insert = tx.prepare("INSERT INTO area (release_id, key, name, parent, geometry) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for a in areas {
+                let geometry = a.geometry.as_ref().map(|g| geojson::Geometry::from(g).to_string());
+                insert.execute(params![id, a.key.as_str(), a.name, a.parent.as_ref().map(|p| p.as_str()), geometry])?;
+            }
+        }
+        Content::Statistics { variables, observations } => {
+            let mut layers: Vec<&LayerKey> = observations.iter().map(|(l, _)| l).collect();
+            layers.sort();
+            layers.dedup();
+            for layer in layers {
+                if !layer_exists(layer)? {
+                    return Err(StoreError::UnknownLayer { kommune: kommune.to_owned(), layer: layer.clone() });
+                }
+            }
+            let mut insert = tx.prepare("INSERT INTO variable (release_id, key, label, unit, share_of) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for v in variables {
+                insert.execute(params![id, v.key.as_str(), v.label, v.unit.code(), v.share_of.as_ref().map(|s| s.as_str())])?;
+            }
+            let mut insert = tx.prepare(
+                "INSERT INTO observation (release_id, layer, area, variable, period, breakdown, value, symbol)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for (layer, o) in observations {
+                let (value, symbol) = match o.value {
+                    Value::Number(x) => (Some(x), None),
+                    Value::Symbol(s) => (None, Some(s.as_str())),
+                };
+                insert.execute(params![
+                    id,
+                    layer.as_str(),
+                    o.area.as_str(),
+                    o.variable.as_str(),
+                    o.period.to_string(),
+                    o.breakdown.to_string(),
+                    value,
+                    symbol
+                ])?;
+            }
+        }
+        Content::Institutions(list) => {
+            let mut insert = tx.prepare(
+                "INSERT INTO institution (release_id, key, name, kind, lon, lat, attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for i in list {
+                let attributes = serde_json::to_string(&i.attributes).map_err(|e| StoreError::Corrupt {
+                    table: "institution",
+                    detail: e.to_string(),
+                })?;
+                insert.execute(params![id, i.key, i.name, i.kind, i.location.x(), i.location.y(), attributes])?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(ReleaseId(id))
+}

@@ -1,0 +1,141 @@
+//! Integration tests of the store: releases land whole or not at all, newest visible wins, old
+//! releases stay queryable, audiences hide what they must.
+
+use domain::{
+    Area, AreaKey, Audience, Breakdown, Kommune, Layer, LayerKey, Observation, Period, Provenance, Unit, Validity, Value,
+    Variable, VariableKey,
+};
+use geo::{MultiPolygon, polygon};
+use store::{Content, NewRelease, Store, StoreError};
+
+fn square(x: f64) -> MultiPolygon<f64> {
+    MultiPolygon::new(vec![polygon![(x: x, y: 50.0), (x: x + 0.1, y: 50.0), (x: x + 0.1, y: 50.1), (x: x, y: 50.1)]])
+}
+
+fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
+    NewRelease {
+        kommune: Kommune { key: "testdorf".parse().unwrap(), name: "Testdorf".into(), ags: None },
+        title: title.into(),
+        provenance: Provenance { source: "Test".into(), licence: "CC0".into(), attribution: "Test".into(), url: None },
+        audience,
+        imported_at: "2026-11-26T00:00:00Z".into(),
+        file: "test.csv".into(),
+        sha256: "00".into(),
+        content,
+    }
+}
+
+fn layer() -> Content {
+    let area = |k: &str, x| Area { key: k.parse().unwrap(), name: format!("Gebiet {k}"), parent: None, validity: Validity::ALWAYS, geometry: Some(square(x)) };
+    Content::Layer {
+        layer: Layer { key: "quartier".parse().unwrap(), name: "Quartiere".into(), parent: None },
+        validity: Validity::ALWAYS,
+        areas: vec![area("1", 8.0), area("2", 8.1)],
+    }
+}
+
+fn einwohner(values: &[(&str, f64)]) -> Content {
+    let var: VariableKey = "einwohner".parse().unwrap();
+    Content::Statistics {
+        variables: vec![Variable { key: var.clone(), label: "Einwohner".into(), unit: Unit::Count, share_of: None }],
+        observations: values
+            .iter()
+            .map(|(a, x)| {
+                (
+                    LayerKey::new("quartier").unwrap(),
+                    Observation {
+                        variable: var.clone(),
+                        area: AreaKey::new(*a).unwrap(),
+                        period: Period::Year(2012),
+                        breakdown: Breakdown::TOTAL,
+                        value: Value::Number(*x),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+fn values(store: &Store, audience: Audience) -> Vec<(String, f64)> {
+    let snap = store.snapshot(audience).unwrap();
+    let mut v: Vec<(String, f64)> = snap
+        .kommune("testdorf")
+        .map(|k| k.observations.iter().map(|o| (o.observation.area.to_string(), o.observation.value.number().unwrap())).collect())
+        .unwrap_or_default();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+#[test]
+fn a_corrected_release_wins_and_the_old_one_stays_queryable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("bimo.sqlite")).unwrap();
+    store.import(release("Quartiere", Audience::Public, layer())).unwrap();
+    let first = store.import(release("Einwohner", Audience::Public, einwohner(&[("1", 100.0), ("2", 200.0)]))).unwrap();
+    store.import(release("Einwohner korrigiert", Audience::Public, einwohner(&[("2", 210.0)]))).unwrap();
+    assert_eq!(values(&store, Audience::Public), [("1".into(), 100.0), ("2".into(), 210.0)]);
+    let old = store.release_observations(Audience::Public, first).unwrap().unwrap();
+    assert_eq!(old.iter().map(|o| o.observation.value.number().unwrap()).collect::<Vec<_>>(), [100.0, 200.0]);
+    let snap = store.snapshot(Audience::Public).unwrap();
+    let k = snap.kommune("testdorf").unwrap();
+    assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas.len(), 2);
+    assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas[0].geometry, Some(square(8.0)));
+}
+
+#[test]
+fn internal_releases_are_hidden_from_the_public() {
+    let store = Store::open_in_memory().unwrap();
+    store.import(release("Quartiere", Audience::Public, layer())).unwrap();
+    let internal = store.import(release("Intern", Audience::Internal, einwohner(&[("1", 5.0)]))).unwrap();
+    assert!(values(&store, Audience::Public).is_empty());
+    assert_eq!(values(&store, Audience::Partner), []);
+    assert_eq!(values(&store, Audience::Internal), [("1".into(), 5.0)]);
+    assert_eq!(store.release_observations(Audience::Public, internal).unwrap(), None);
+    let snap = store.snapshot(Audience::Public).unwrap();
+    assert!(snap.kommune("testdorf").unwrap().releases.iter().all(|r| r.audience == Audience::Public));
+}
+
+#[test]
+fn a_failing_import_leaves_the_store_as_it_was() {
+    let store = Store::open_in_memory().unwrap();
+    store.import(release("Quartiere", Audience::Public, layer())).unwrap();
+    store.import(release("Einwohner", Audience::Public, einwohner(&[("1", 100.0)]))).unwrap();
+    let before = store.data_version().unwrap();
+    // A duplicate cell violates the primary key half-way through the insert.
+    let err = store.import(release("Doppelt", Audience::Public, einwohner(&[("1", 1.0), ("2", 2.0), ("2", 3.0)]))).unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    // Statistics for a layer that does not exist.
+    let Content::Statistics { variables, mut observations } = einwohner(&[("1", 7.0)]) else { unreachable!() };
+    observations[0].0 = "bezirk".parse().unwrap();
+    let err = store.import(release("Falsch", Audience::Public, Content::Statistics { variables, observations })).unwrap_err();
+    assert_eq!(err.to_string(), "unknown layer bezirk in Kommune testdorf");
+    assert_eq!(store.data_version().unwrap(), before);
+    assert_eq!(values(&store, Audience::Public), [("1".into(), 100.0)]);
+    let snap = store.snapshot(Audience::Public).unwrap();
+    assert_eq!(snap.kommune("testdorf").unwrap().releases.len(), 2);
+}
+
+#[test]
+fn a_layer_needs_its_parent_layer() {
+    let store = Store::open_in_memory().unwrap();
+    let Content::Layer { mut layer, validity, areas } = layer() else { unreachable!() };
+    layer.parent = Some("bezirk".parse().unwrap());
+    let err = store.import(release("Quartiere", Audience::Public, Content::Layer { layer, validity, areas })).unwrap_err();
+    assert_eq!(err.to_string(), "parent layer bezirk of layer quartier does not exist");
+    assert_eq!(store.data_version().unwrap(), 0);
+}
+
+#[test]
+fn area_versions_are_chosen_by_year() {
+    let store = Store::open_in_memory().unwrap();
+    let Content::Layer { layer: l, areas, .. } = layer() else { unreachable!() };
+    let old = Validity { from: None, to: Some(2010) };
+    let new = Validity { from: Some(2011), to: None };
+    store.import(release("alt", Audience::Public, Content::Layer { layer: l.clone(), validity: old, areas: areas[..1].to_vec() })).unwrap();
+    store.import(release("neu", Audience::Public, Content::Layer { layer: l, validity: new, areas })).unwrap();
+    let snap = store.snapshot(Audience::Public).unwrap();
+    let k = snap.kommune("testdorf").unwrap();
+    assert_eq!(k.layer("quartier", Some(2005)).unwrap().areas.len(), 1);
+    assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas.len(), 2);
+    assert_eq!(k.layer("quartier", None).unwrap().areas.len(), 2);
+}
