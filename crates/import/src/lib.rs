@@ -1,1 +1,63 @@
-//! import
+//! Importers: raw files become typed domain values, once, here.
+//!
+//! Each release manifest ([`Manifest`], read by [`read_manifest`]) names one file and says how to
+//! read it:
+//!
+//! - [`read_layer`]: a shapefile or GeoJSON file becomes a [`domain::Layer`] with its
+//!   [`domain::Area`]s, reprojected to WGS84 longitude/latitude and checked for valid polygons.
+//! - [`read_statistics`]: a long or wide CSV or spreadsheet table becomes [`domain::Variable`]s and
+//!   [`domain::Observation`]s; [`check_area_keys`] then resolves the area keys against the layers.
+//! - [`read_institutions`]: a CSV file with coordinate columns or GeoJSON points becomes
+//!   [`domain::Institution`]s.
+//!
+//! German files are the norm: `;` or `,` separators, decimal commas, thousands grouped by points or
+//! spaces ([`parse_number`]), UTF-8 or Windows-1252, and the official symbols of Destatis in value
+//! cells. Importers collect every row error and keep going; they fail with the full list
+//! ([`ImportErrors`]), each error at its [`Position`].
+//!
+//! The path-based functions are thin wrappers around cores that read from bytes or text
+//! ([`parse_manifest`], [`parse_statistics`]), which the tests use.
+//!
+//! ```
+//! use import::{parse_statistics, parse_manifest, ContentSpec};
+//! let manifest = parse_manifest(r#"
+//! [release]
+//! kommune = "koeln"
+//! kommune_name = "Köln"
+//! title = "Einwohner"
+//! source = "Stadt Köln"
+//! licence = "CC BY 3.0 DE"
+//! attribution = "Stadt Köln"
+//! [statistics]
+//! format = "long"
+//! file = "einwohner.csv"
+//! layers = ["stadtteil"]
+//! [statistics.long]
+//! area = "raum"
+//! period = "jahr"
+//! value = "zahl"
+//! variable_const = "einwohner"
+//! [[statistics.variable]]
+//! key = "einwohner"
+//! label = "Einwohner"
+//! "#, "einwohner.toml").unwrap();
+//! let ContentSpec::Statistics(spec) = manifest.content else { unreachable!() };
+//! let data = parse_statistics(b"raum;jahr;zahl\n101;2012;1 675\n", "einwohner.csv", &spec).unwrap();
+//! assert_eq!(data.observations[0].value.value.number(), Some(1675.0));
+//! ```
+
+mod error;
+mod number;
+mod spec;
+mod statistics;
+mod table;
+
+pub use error::{ImportError, ImportErrors, Position};
+pub use number::{Decimal, NumberError, parse_number};
+pub use spec::{
+    AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest,
+    MappedVariable, ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn, WideSpec,
+    parse_manifest, read_manifest,
+};
+pub use statistics::{Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
+pub use table::{Encoding, Lines, decode};
