@@ -1,0 +1,189 @@
+//! Horizontal bar chart comparing one value across areas, with a reference line.
+
+use crate::format::{common_decimals, format_auto, format_de, nice_ticks};
+use crate::palette::{TEXT, TEXT_MUTED};
+use crate::svg::{Role, Svg, escape, num, text_width};
+
+/// Height of one bar's row, in px.
+const ROW: f64 = 22.0;
+/// Space above the bars for the reference label.
+const TOP: f64 = 24.0;
+/// Space below the bars for the axis labels.
+const BOTTOM: f64 = 24.0;
+/// Bars other than the highlighted one.
+const FILL: &str = "#4a98c9";
+/// The highlighted bar.
+const FILL_HIGHLIGHT: &str = "#08519c";
+
+/// One bar.
+#[derive(Debug, Clone)]
+pub struct Bar<'a> {
+    /// Key of the area; appears as `data-key`.
+    pub key: &'a str,
+    /// Label left of the bar (the area's name).
+    pub label: &'a str,
+    /// The value; `None` shows "keine Daten" instead of a bar.
+    pub value: Option<f64>,
+    /// Link target, e.g. the area's profile page.
+    pub href: Option<String>,
+}
+
+/// A reference value drawn as a dashed line across all bars, e.g. the city's value.
+#[derive(Debug, Clone)]
+pub struct Reference<'a> {
+    /// Name of the reference, e.g. `"Köln"`.
+    pub label: &'a str,
+    /// The reference value.
+    pub value: f64,
+}
+
+/// Everything a bar chart shows.
+#[derive(Debug, Clone)]
+pub struct BarChartSpec<'a> {
+    /// Title: the accessible name of the picture (not drawn; the page or report shows a caption).
+    pub title: &'a str,
+    /// The bars, top to bottom in the given order.
+    pub bars: Vec<Bar<'a>>,
+    /// The line to compare with.
+    pub reference: Option<Reference<'a>>,
+    /// Key of the bar to emphasise, e.g. the area whose profile is shown.
+    pub highlight: Option<&'a str>,
+    /// Appended to values, e.g. `" %"`; may be empty.
+    pub value_suffix: &'a str,
+    /// Width of the picture in px; the height follows from the number of bars (22 px each plus
+    /// 48 px for the reference label and the axis).
+    pub width: f64,
+}
+
+/// The height [`bar_chart`] gives a chart of `bars` bars.
+pub fn bar_chart_height(bars: usize) -> f64 {
+    TOP + bars as f64 * ROW + BOTTOM
+}
+
+/// Draws a horizontal bar chart as a standalone SVG.
+///
+/// Bars (`class="bar"`, `data-key`) start at zero, so negative values go left; each has its value
+/// written at its end and a `<title>`. With an `href` the whole row (label and bar) is a link.
+/// Labels too long for the label column (at most 40 % of the width) are shortened with "…" and
+/// kept whole in the title. The reference value is a dashed line with its label on top.
+pub fn bar_chart(spec: &BarChartSpec) -> String {
+    let height = bar_chart_height(spec.bars.len());
+    let value_text = |v: Option<f64>| v.map_or("keine Daten".to_owned(), |v| format!("{}{}", format_auto(v), spec.value_suffix));
+    let role = if spec.bars.iter().any(|b| b.href.is_some()) { Role::Group } else { Role::Img };
+    let mut svg = Svg::new(spec.width, height, role, spec.title, &describe(spec));
+    let values: Vec<f64> = spec
+        .bars
+        .iter()
+        .filter_map(|b| b.value)
+        .chain(spec.reference.as_ref().map(|r| r.value))
+        .filter(|v| v.is_finite())
+        .collect();
+    let lo = values.iter().copied().fold(0.0, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    let ticks = nice_ticks(lo, hi, 5);
+    let decimals = common_decimals(&ticks);
+    let (t0, t1) = (ticks[0], ticks[ticks.len() - 1]);
+    let label_room = (spec.width * 0.4).min(spec.bars.iter().map(|b| text_width(b.label, 12.0)).fold(0.0, f64::max));
+    let value_room = spec.bars.iter().map(|b| text_width(&value_text(b.value), 11.0)).fold(0.0, f64::max) + 6.0;
+    let left = label_room + 10.0 + if lo < 0.0 { value_room } else { 0.0 };
+    let right = spec.width - value_room.max(12.0);
+    let x_of = |v: f64| left + (v - t0) / (t1 - t0) * (right - left);
+    let bottom = height - BOTTOM;
+    svg.push(r##"<g class="grid" stroke="#e3e3e3" stroke-width="1">"##);
+    for &t in &ticks {
+        let x = num(x_of(t));
+        let stroke = if t == 0.0 { r##" stroke="#8c8c8c""## } else { "" };
+        svg.push(&format!(r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}"{stroke}/>"#, num(TOP - 4.0), num(bottom)));
+    }
+    svg.push("</g>");
+    for &t in &ticks {
+        svg.text(x_of(t), bottom + 15.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &format_de(t, decimals));
+    }
+    for (i, bar) in spec.bars.iter().enumerate() {
+        let y = TOP + i as f64 * ROW;
+        let title = format!("{}: {}", bar.label, value_text(bar.value));
+        let mut row = String::new();
+        let label = shorten(bar.label, label_room, 12.0);
+        row.push_str(&format!(
+            r#"<text x="{}" y="{}" fill="{TEXT}" text-anchor="end">{}</text>"#,
+            num(label_room + 2.0),
+            num(y + 15.0),
+            escape(&label)
+        ));
+        let fill = if spec.highlight == Some(bar.key) { FILL_HIGHLIGHT } else { FILL };
+        match bar.value.filter(|v| v.is_finite()) {
+            Some(v) => {
+                let (a, b) = (x_of(0.0), x_of(v));
+                row.push_str(&format!(
+                    r#"<rect class="bar" data-key="{}" data-value="{v}" x="{}" y="{}" width="{}" height="15" fill="{fill}"><title>{}</title></rect>"#,
+                    escape(bar.key),
+                    num(a.min(b)),
+                    num(y + 3.0),
+                    num((a - b).abs()),
+                    escape(&title)
+                ));
+                let (x, anchor) = if v < 0.0 { (b - 4.0, "end") } else { (b + 4.0, "start") };
+                row.push_str(&format!(
+                    r#"<text x="{}" y="{}" fill="{TEXT}" font-size="11" text-anchor="{anchor}">{}</text>"#,
+                    num(x),
+                    num(y + 14.5),
+                    escape(&value_text(Some(v)))
+                ));
+            }
+            None => row.push_str(&format!(
+                r#"<text class="bar" data-key="{}" x="{}" y="{}" fill="{TEXT_MUTED}" font-size="11">keine Daten<title>{}</title></text>"#,
+                escape(bar.key),
+                num(x_of(0.0) + 4.0),
+                num(y + 14.5),
+                escape(&title)
+            )),
+        }
+        match &bar.href {
+            Some(href) => svg.push(&format!(r#"<a href="{}" aria-label="{}">{row}</a>"#, escape(href), escape(&title))),
+            None => svg.push(&row),
+        }
+    }
+    if let Some(r) = spec.reference.as_ref().filter(|r| r.value.is_finite()) {
+        let x = x_of(r.value);
+        svg.push(&format!(
+            r##"<line class="reference" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="5 3"/>"##,
+            num(TOP - 6.0),
+            num(bottom),
+            x = num(x)
+        ));
+        let text = format!("{}: {}", r.label, value_text(Some(r.value)));
+        let half = text_width(&text, 11.0) / 2.0;
+        let centre = x.clamp(half, (spec.width - half).max(half));
+        svg.text(centre, TOP - 10.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &text);
+    }
+    svg.finish()
+}
+
+/// `text` cut to fit `room` px at `size` px, ending in "…" when cut.
+fn shorten(text: &str, room: f64, size: f64) -> String {
+    if text_width(text, size) <= room {
+        return text.to_owned();
+    }
+    let keep = ((room / (size * 0.58)) as usize).saturating_sub(1);
+    let mut short: String = text.chars().take(keep).collect();
+    short.push('…');
+    short
+}
+
+/// The text alternative: every bar's value in order, and the reference.
+fn describe(spec: &BarChartSpec) -> String {
+    let items: Vec<String> = spec
+        .bars
+        .iter()
+        .map(|b| match b.value {
+            Some(v) => format!("{}: {}{}", b.label, format_auto(v), spec.value_suffix),
+            None => format!("{}: keine Daten", b.label),
+        })
+        .collect();
+    let mut text = format!("Balkendiagramm {}. {}", spec.title, items.join("; "));
+    if let Some(r) = &spec.reference {
+        text.push_str(&format!(". Vergleichswert {}: {}{}", r.label, format_auto(r.value), spec.value_suffix));
+    }
+    text.push('.');
+    text
+}
