@@ -1,1 +1,73 @@
-//! web
+//! The web atlas and the JSON API, as one axum [`Router`] built by [`app`].
+//!
+//! Handlers are thin: they extract the query, ask the [`atlas::Atlas`] (an in-memory view of the
+//! store's current [`store::Snapshot`], rebuilt whenever a new release lands) and render a maud
+//! template or JSON. Store reads run on the blocking pool, never on the request runtime.
+//!
+//! ```no_run
+//! # async fn run() {
+//! let store = std::sync::Arc::new(store::Store::open(std::path::Path::new("bimo.sqlite")).unwrap());
+//! let router = web::app(web::AppState::new(store));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await.unwrap();
+//! axum::serve(listener, router).await.unwrap();
+//! # }
+//! ```
+
+pub mod atlas;
+mod api;
+mod error;
+mod pages;
+mod views;
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use domain::Audience;
+use store::Store;
+
+pub use error::AppError;
+
+/// Shared state: the store and the cached atlas built from it.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<Store>,
+    audience: Audience,
+    cache: Arc<RwLock<Option<(i64, Arc<atlas::Atlas>)>>>,
+}
+
+impl AppState {
+    /// State for the public atlas: without login, only public releases are visible.
+    pub fn new(store: Arc<Store>) -> AppState {
+        AppState { store, audience: Audience::Public, cache: Arc::new(RwLock::new(None)) }
+    }
+
+    /// The atlas for the store's current data version; rebuilt on the blocking pool when a release
+    /// has landed since the last request.
+    pub async fn atlas(&self) -> Result<Arc<atlas::Atlas>, AppError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.atlas_blocking()).await.map_err(AppError::internal)?
+    }
+
+    fn atlas_blocking(&self) -> Result<Arc<atlas::Atlas>, AppError> {
+        let version = self.store.data_version().map_err(AppError::internal)?;
+        if let Some((v, atlas)) = self.cache.read().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref()
+            && *v == version
+        {
+            return Ok(Arc::clone(atlas));
+        }
+        let snapshot = self.store.snapshot(self.audience).map_err(AppError::internal)?;
+        let atlas = Arc::new(atlas::Atlas::new(snapshot));
+        *self.cache.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((version, Arc::clone(&atlas)));
+        Ok(atlas)
+    }
+}
+
+/// The whole application: pages, static assets and the API.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .nest("/api", api::router())
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,53 @@
+//! The one error type of the web layer.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// What a request can fail with. 5xx bodies are generic; details go to the log.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// The requested thing does not exist (or is not visible to this viewer).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Anything else; the text is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, text) = match &self {
+            AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. Bitte später erneut versuchen.".to_owned())
+            }
+        };
+        (status, axum::Json(serde_json::json!({ "error": text }))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn internal_errors_do_not_leak_their_text() {
+        let response = AppError::internal("disk I/O error at /secret/path").into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(!body.contains("secret"), "{body}");
+    }
+}

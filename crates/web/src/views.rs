@@ -1,0 +1,66 @@
+//! Page layout and small shared fragments (maud).
+
+use domain::Release;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+/// The frame of every page.
+pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, body: Markup) -> Markup {
+    let nav = |href: String, label: &str, key: &str| {
+        html! { a href=(href) aria-current=[(key == active).then_some("page")] { (label) } }
+    };
+    html! {
+        (DOCTYPE)
+        html lang="de" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – bimo Bildungsmonitor" }
+                link rel="stylesheet" href="/static/atlas.css";
+                script src="/static/atlas.js" defer {}
+            }
+            body {
+                a class="skip" href="#main" { "Zum Inhalt springen" }
+                header class="top" {
+                    a class="brand" href="/" { "bimo" span { " Bildungsmonitor" } }
+                    nav aria-label="Hauptnavigation" {
+                        @if let Some((key, name)) = kommune {
+                            span class="kommune" { (name) }
+                            (nav(format!("/atlas/{key}"), "Karte", "karte"))
+                            (nav(format!("/atlas/{key}/tabelle"), "Tabelle", "tabelle"))
+                            (nav(format!("/atlas/{key}/schulen"), "Schulen", "schulen"))
+                        }
+                        (nav("/quellen".into(), "Quellen & Lizenzen", "quellen"))
+                        (nav("/api/openapi.json".into(), "API", "api"))
+                    }
+                }
+                main id="main" { (body) }
+                footer {
+                    "bimo – offene Software für datenbasiertes kommunales Bildungsmanagement. "
+                    "Jede Zahl nennt ihre Quelle und Lizenz; alle Datenstände unter "
+                    a href="/quellen" { "Quellen & Lizenzen" } "."
+                }
+            }
+        }
+    }
+}
+
+/// The source line under a map, table or chart: every release the numbers come from.
+pub(crate) fn sources(releases: &[&Release]) -> Markup {
+    html! {
+        @if !releases.is_empty() {
+            p class="sources" {
+                "Quelle: "
+                @for (i, r) in releases.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (r.provenance.attribution) " – " (r.title) " (Lizenz: " (r.provenance.licence) ", "
+                    a href=(format!("/quellen#release-{}", r.id)) { "Datenstand " (r.id) } ")"
+                }
+            }
+        }
+    }
+}
+
+/// Inline SVG from the renderer.
+pub(crate) fn svg(markup: String) -> Markup {
+    PreEscaped(markup)
+}
