@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::format::{common_decimals, format_auto, format_de, nice_ticks};
 use crate::palette::{TEXT, TEXT_MUTED};
-use crate::svg::{Role, Svg, escape, num, text_width};
+use crate::svg::{Role, Svg, escape, num, span, text_width};
 
 /// Bars of the total population (one-sided chart) and of men in a pyramid.
 const BLUE: &str = "#2b8cbe";
@@ -124,10 +124,7 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
             vec![(band.share, band.comparison, BLUE, "")]
         };
         for (&axis, (value, comparison, colour, side)) in axes.iter().zip(sides) {
-            let rect = |v: f64| {
-                let (a, b) = (x_of(axis, 0.0), x_of(axis, v.max(0.0)));
-                (a.min(b), (a - b).abs())
-            };
+            let rect = |v: f64| span(x_of(axis, 0.0), x_of(axis, v.max(0.0)));
             let mut title = format!("{}{}{}: ", band.label, if side.is_empty() { "" } else { ", " }, side);
             title.push_str(&value.map_or("keine Daten".to_owned(), |v| format!("{} %", format_auto(v))));
             if let Some(c) = comparison {
@@ -135,20 +132,16 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
             }
             let (x, w) = rect(value.unwrap_or(0.0));
             svg.push(&format!(
-                r#"<rect class="bar" x="{}" y="{}" width="{}" height="{}" fill="{colour}"><title>{}</title></rect>"#,
-                num(x),
+                r#"<rect class="bar" x="{x}" y="{}" width="{w}" height="{}" fill="{colour}"><title>{}</title></rect>"#,
                 num(y),
-                num(w),
                 num(bar_h),
                 escape(&title)
             ));
             if let Some(c) = comparison {
                 let (x, w) = rect(c);
                 svg.push(&format!(
-                    r##"<rect class="comparison" x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#1a1a1a" stroke-width="1.5" pointer-events="none"/>"##,
-                    num(x),
+                    r##"<rect class="comparison" x="{x}" y="{}" width="{w}" height="{}" fill="none" stroke="#1a1a1a" stroke-width="1.5" pointer-events="none"/>"##,
                     num(y),
-                    num(w),
                     num(bar_h)
                 ));
             }

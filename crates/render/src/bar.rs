@@ -2,7 +2,7 @@
 
 use crate::format::{common_decimals, format_auto, format_de, nice_ticks};
 use crate::palette::{TEXT, TEXT_MUTED};
-use crate::svg::{Role, Svg, escape, num, text_width};
+use crate::svg::{Role, Svg, escape, num, span, text_width};
 
 /// Height of one bar's row, in px.
 const ROW: f64 = 22.0;
@@ -113,13 +113,12 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
         let fill = if spec.highlight == Some(bar.key) { FILL_HIGHLIGHT } else { FILL };
         match bar.value.filter(|v| v.is_finite()) {
             Some(v) => {
-                let (a, b) = (x_of(0.0), x_of(v));
+                let b = x_of(v);
+                let (x, w) = span(x_of(0.0), b);
                 row.push_str(&format!(
-                    r#"<rect class="bar" data-key="{}" data-value="{v}" x="{}" y="{}" width="{}" height="15" fill="{fill}"><title>{}</title></rect>"#,
+                    r#"<rect class="bar" data-key="{}" data-value="{v}" x="{x}" y="{}" width="{w}" height="15" fill="{fill}"><title>{}</title></rect>"#,
                     escape(bar.key),
-                    num(a.min(b)),
                     num(y + 3.0),
-                    num((a - b).abs()),
                     escape(&title)
                 ));
                 let (x, anchor) = if v < 0.0 { (b - 4.0, "end") } else { (b + 4.0, "start") };

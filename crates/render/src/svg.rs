@@ -47,6 +47,13 @@ pub(crate) fn tenths(t: i64) -> String {
     if frac == 0 { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
 }
 
+/// The `x` and `width` attributes of a box between `a` and `b` in either order, from the rounded
+/// ends, so that boxes sharing an end meet exactly.
+pub(crate) fn span(a: f64, b: f64) -> (String, String) {
+    let (a, b) = (to_tenths(a), to_tenths(b));
+    (tenths(a.min(b)), tenths((a - b).abs()))
+}
+
 /// Rough width of `text` at `size` px in a sans-serif font: 0.58 em per character on average,
 /// a little generous so that layouts leave room rather than overlap.
 pub(crate) fn text_width(text: &str, size: f64) -> f64 {
