@@ -1,0 +1,315 @@
+// Headless browser test of the bimo atlas, as a person would use it.
+//
+//   BASE_URL=http://127.0.0.1:8080 node --test --test-concurrency=1 atlas.test.mjs
+//
+// Needs a server with the demo data (`bimo demo`); ./scripts/test starts one. Drives Debian's
+// chromium (CHROMIUM, default /usr/bin/chromium) through playwright-core with a fresh profile.
+// Screenshots go to SCREENSHOT_DIR (default: test-results/ at the repository root).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BASE_URL = (process.env.BASE_URL ?? "").replace(/\/+$/, "");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, "../../test-results");
+const KOELN_STADTTEILE = 86;
+const HAMBURG_STADTTEILE = 99;
+
+if (!BASE_URL) {
+  throw new Error("BASE_URL is not set: start `bimo demo` (or run ./scripts/test) and pass its address");
+}
+
+let context;
+let page;
+let profileDir;
+const pageErrors = [];
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  profileDir = await mkdtemp(path.join(tmpdir(), "bimo-chromium-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1400, height: 1000 },
+    locale: "de-DE",
+  });
+  context.setDefaultTimeout(15_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") pageErrors.push(`${page.url()}: console: ${m.text()}`);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+});
+
+const url = (p) => `${BASE_URL}${p}`;
+
+async function open(p) {
+  const response = await page.goto(url(p), { waitUntil: "load" });
+  assert.equal(response.status(), 200, `GET ${p} answered ${response.status()}`);
+  return response;
+}
+
+async function shot(name, fullPage = false) {
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage });
+}
+
+/** The map's area paths (each wrapped in a link) on the current page. */
+const mapAreas = () => page.locator(".map svg path.area");
+
+/** Changes a select of the controls form and waits for the page the form submits to. */
+async function choose(name, value) {
+  const select = page.locator(`form.controls select[name="${name}"]`);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: "load" }),
+    select.selectOption(value),
+  ]);
+  assert.equal(response?.status(), 200, `changing ${name} to ${value} answered ${response?.status()}`);
+  assert.equal(new URL(page.url()).searchParams.get(name), value, `the URL carries ${name}=${value}`);
+  assert.equal(await page.locator(`form.controls select[name="${name}"]`).inputValue(), value);
+}
+
+/**
+ * A point inside the visible fill of an area (areas are rarely convex, so the centre of the
+ * bounding box may belong to a neighbour), in page (viewport) coordinates.
+ */
+async function interiorPoint(locator) {
+  await locator.scrollIntoViewIfNeeded();
+  const p = await locator.evaluate((el) => {
+    const box = el.getBBox();
+    const ctm = el.getScreenCTM();
+    const svg = el.ownerSVGElement;
+    let best = null;
+    for (let n = 2; n <= 32 && !best; n *= 2) {
+      for (let i = 1; i < n && !best; i++) {
+        for (let j = 1; j < n && !best; j++) {
+          const pt = svg.createSVGPoint();
+          pt.x = box.x + (box.width * i) / n;
+          pt.y = box.y + (box.height * j) / n;
+          if (!el.isPointInFill(pt)) continue;
+          const s = pt.matrixTransform(ctm);
+          if (document.elementFromPoint(s.x, s.y) === el) best = { x: s.x, y: s.y };
+        }
+      }
+    }
+    return best;
+  });
+  assert.ok(p, "found a point inside the area that is not covered by another element");
+  return p;
+}
+
+/** "Name: value" → name (names may contain ": " themselves, values do not). */
+const nameOf = (label) => label.slice(0, label.lastIndexOf(": "));
+
+/** German number text ("1.234", "12,5 %", "−3") → number; null for "keine Daten" etc. */
+function parseDe(text) {
+  const m = text.replace(/\u2212/g, "-").match(/-?[\d.]+(,\d+)?/);
+  if (!m) return null;
+  return Number(m[0].replace(/\./g, "").replace(",", "."));
+}
+
+test("the home page lists both Kommunen", async () => {
+  await open("/");
+  const links = page.locator("main a[href^='/atlas/']");
+  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(hrefs.includes("/atlas/koeln"), `home links Köln: ${hrefs}`);
+  assert.ok(hrefs.includes("/atlas/hamburg"), `home links Hamburg: ${hrefs}`);
+});
+
+test("Köln map shows the 86 Stadtteile with legend and sources", async () => {
+  await open("/atlas/koeln");
+  const layer = await page.locator("form.controls select[name=layer]").inputValue();
+  if (layer !== "stadtteil") await choose("layer", "stadtteil");
+  await assert.doesNotReject(page.locator(".map svg").first().waitFor());
+  assert.equal(await mapAreas().count(), KOELN_STADTTEILE, "one path per Stadtteil");
+  assert.equal(await page.locator(".map svg a[href] > path.area").count(), KOELN_STADTTEILE, "every area is a link");
+  const labels = await page.locator(".map svg a[aria-label]").evaluateAll((as) => as.map((a) => a.getAttribute("aria-label")));
+  assert.ok(labels.every((l) => /^.+: .+$/.test(l)), "every area link has an aria-label 'Name: value'");
+  assert.ok(await page.locator(".legend svg").isVisible(), "the legend is shown");
+  assert.match(await page.locator("#maptitle").innerText(), /Stadtteile/);
+  assert.match(await page.locator("p.sources").first().innerText(), /Lizenz/);
+  await shot("map-koeln.png");
+});
+
+test("switching variable and year changes URL and map title", async () => {
+  await open("/atlas/koeln?layer=stadtteil");
+  const titleBefore = await page.locator("#maptitle").innerText();
+  const varSelect = page.locator("form.controls select[name=var]");
+  const current = await varSelect.inputValue();
+  const options = await varSelect.locator("option").evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  assert.ok(options.length > 1, "there is more than one variable to choose");
+  // Prefer an age band, the most interesting switch; any other variable will do.
+  const next = options.find((o) => o.value !== current && o.value.includes("alter")) ?? options.find((o) => o.value !== current);
+  await choose("var", next.value);
+  const titleVar = await page.locator("#maptitle").innerText();
+  assert.notEqual(titleVar, titleBefore, "the map title changes with the variable");
+  assert.ok(titleVar.startsWith(next.label), `map title "${titleVar}" names the variable "${next.label}"`);
+  assert.equal(new URL(page.url()).searchParams.get("layer"), "stadtteil", "the layer is kept");
+  assert.equal(await mapAreas().count(), KOELN_STADTTEILE);
+
+  await choose("year", "2005");
+  const titleYear = await page.locator("#maptitle").innerText();
+  assert.match(titleYear, /2005$/, `map title "${titleYear}" ends with the year`);
+  assert.notEqual(titleYear, titleVar);
+  assert.equal(new URL(page.url()).searchParams.get("var"), next.value, "the variable is kept");
+  assert.equal(await mapAreas().count(), KOELN_STADTTEILE);
+  await shot("map-koeln-2005.png");
+});
+
+test("hovering an area shows its value in the tooltip", async () => {
+  await open("/atlas/koeln?layer=stadtteil&var=einwohner&year=2012");
+  const tooltip = page.locator("#tooltip");
+  assert.equal(await tooltip.isVisible(), false, "no tooltip before hovering");
+  const area = mapAreas().nth(10);
+  const label = await area.evaluate((el) => el.closest("a").getAttribute("aria-label"));
+  const p = await interiorPoint(area);
+  await page.mouse.move(p.x, p.y, { steps: 3 });
+  await assert.doesNotReject(tooltip.waitFor({ state: "visible" }));
+  assert.equal(await tooltip.innerText(), label);
+  assert.match(label, /: [\d.]+$/, `tooltip "${label}" shows a number of inhabitants`);
+  // The tooltip stays inside the map.
+  const [tip, map] = [await tooltip.boundingBox(), await page.locator(".map").boundingBox()];
+  assert.ok(tip.x >= map.x - 1 && tip.x + tip.width <= map.x + map.width + 1, "tooltip inside the map horizontally");
+  await shot("map-koeln-hover.png");
+  await page.mouse.move(5, 5);
+  await assert.doesNotReject(tooltip.waitFor({ state: "hidden" }));
+});
+
+test("areas are reachable with Tab and show the tooltip on focus", async () => {
+  await open("/atlas/koeln?layer=stadtteil&var=einwohner&year=2012");
+  // Start at the link right before the map, then Tab into it.
+  await page.locator(".mapbox p.hint a").focus();
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    return { inMap: !!el.closest(".map svg"), label: el.getAttribute("aria-label"), href: el.getAttribute("href") };
+  });
+  assert.ok(focused.inMap, "Tab moves into the map");
+  assert.ok(focused.label, "the focused area has an aria-label");
+  const tooltip = page.locator("#tooltip");
+  await assert.doesNotReject(tooltip.waitFor({ state: "visible" }));
+  assert.equal(await tooltip.innerText(), focused.label);
+  await page.keyboard.press("Tab");
+  const second = await page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+  assert.notEqual(second, focused.label, "the next Tab moves to the next area");
+  assert.equal(await tooltip.innerText(), second);
+  await shot("map-koeln-focus.png");
+  // Enter follows the link to the area's profile.
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+  assert.match(page.url(), /\/atlas\/koeln\/gebiet\/stadtteil\//);
+  assert.equal(await page.locator("h1").evaluate((h) => h.firstChild.textContent.trim()), nameOf(second));
+});
+
+test("clicking an area opens its profile", async () => {
+  await open("/atlas/koeln?layer=stadtteil&var=einwohner&year=2012");
+  const area = page.locator('.map svg path.area[data-key="101"]');
+  assert.equal(await area.count(), 1, "Stadtteil 101 is on the map");
+  const name = nameOf(await area.evaluate((el) => el.closest("a").getAttribute("aria-label")));
+  const p = await interiorPoint(area);
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.mouse.click(p.x, p.y)]);
+  assert.equal(response.status(), 200);
+  assert.match(new URL(page.url()).pathname, /^\/atlas\/koeln\/gebiet\/stadtteil\/101$/);
+
+  const h1 = await page.locator("h1").innerText();
+  assert.ok(h1.startsWith(name), `h1 "${h1}" names the area "${name}"`);
+
+  // Kennzahlen: the area against its Stadtbezirk and the city.
+  const kennzahlen = page.locator("section[aria-labelledby=kennzahlen] table");
+  const heads = (await kennzahlen.locator("thead th").allInnerTexts()).map((t) => t.trim());
+  assert.equal(heads.length, 4, `Kennzahlen columns: ${heads.join(" | ")}`);
+  assert.equal(heads[1], name);
+  const bezirk = heads[2];
+  const crumbs = (await page.locator("nav.breadcrumb a").allInnerTexts()).map((t) => t.trim());
+  assert.ok(crumbs.includes(bezirk), `the third column "${bezirk}" is the Stadtbezirk of the breadcrumb ${crumbs}`);
+  assert.notEqual(bezirk, "Stadt Köln");
+  assert.equal(heads[3], "Stadt Köln");
+  const rows = kennzahlen.locator("tbody tr");
+  assert.ok((await rows.count()) >= 5, "several key figures");
+  const einwohner = (await rows.first().locator("td").allInnerTexts()).map(parseDe);
+  assert.ok(einwohner.every((v) => v !== null), `first key figure has values: ${einwohner}`);
+  assert.ok(einwohner[0] < einwohner[1] && einwohner[1] < einwohner[2], `area < Stadtbezirk < city: ${einwohner}`);
+
+  const figure = (caption) => page.locator("figure", { has: page.locator("figcaption", { hasText: caption }) });
+  assert.ok((await figure("Zeitreihe").locator("svg path.series").count()) >= 2, "time series with area and comparison lines");
+  assert.ok((await figure("Altersaufbau").locator("svg rect.bar").count()) >= 5, "age structure chart with bars");
+  assert.equal(await figure("Lage").locator("svg path.highlight").count(), 1, "locator map highlights the area");
+
+  const schools = page.locator("section[aria-labelledby=schulen]");
+  const count = Number((await schools.locator("h2").innerText()).match(/\((\d+)\)/)[1]);
+  assert.ok(count > 0, "Altstadt/Süd has schools");
+  assert.equal(await schools.locator("table tbody tr").count(), count, "one row per school");
+  await shot("profile-koeln-101.png", true);
+});
+
+test("table view sorts by value and offers the same data as CSV", async () => {
+  await open("/atlas/koeln?layer=stadtteil&var=einwohner&year=2012");
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator(".mapbox p.hint a").click()]);
+  assert.match(new URL(page.url()).pathname, /\/atlas\/koeln\/tabelle$/);
+  const table = page.locator("main table.data");
+  assert.equal(await table.locator("tbody tr").count(), KOELN_STADTTEILE);
+
+  const valueHeader = table.locator("thead th.num");
+  const values = async () => (await table.locator("tbody td.num").allInnerTexts()).map(parseDe).filter((v) => v !== null);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), valueHeader.locator("a").click()]);
+  assert.equal(new URL(page.url()).searchParams.get("sort"), "wert");
+  assert.equal(await table.locator("thead th.num").getAttribute("aria-sort"), "ascending");
+  const asc = await values();
+  assert.equal(asc.length, KOELN_STADTTEILE);
+  assert.deepEqual(asc, [...asc].sort((a, b) => a - b), "ascending order");
+
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), table.locator("thead th.num a").click()]);
+  assert.equal(await table.locator("thead th.num").getAttribute("aria-sort"), "descending");
+  const desc = await values();
+  assert.deepEqual(desc, [...asc].reverse(), "descending order");
+  await shot("table-koeln.png", true);
+
+  const href = await page.locator("main a[href*='tabelle.csv']").getAttribute("href");
+  const csv = await page.request.get(url(href));
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()["content-type"], /^text\/csv/);
+  const text = await csv.text();
+  const lines = text.replace(/^\uFEFF/, "").split("\r\n").filter((l) => l !== "");
+  assert.equal(lines[0], "schluessel;gebiet;ebene;merkmal;zeitraum;darstellung;wert;zeichen;quelle;lizenz");
+  assert.equal(lines.length, KOELN_STADTTEILE + 1, "header plus one row per Stadtteil");
+  assert.ok(lines.slice(1).every((l) => l.split(";")[2] === "stadtteil" && l.split(";")[4] === "2012"), "rows are Stadtteile of 2012");
+  const csvValues = lines.slice(1).map((l) => Number(l.split(";")[6].replace(",", ".")));
+  assert.deepEqual(csvValues, desc, "the CSV has the table's values in the table's order");
+});
+
+test("Hamburg map shows the 99 Stadtteile", async () => {
+  await open("/atlas/hamburg");
+  assert.equal(await mapAreas().count(), HAMBURG_STADTTEILE);
+  assert.ok(await page.locator(".legend svg").isVisible());
+  await shot("map-hamburg.png");
+});
+
+test("sources page names the licences", async () => {
+  await open("/quellen");
+  const text = await page.locator("main").innerText();
+  assert.match(text, /CC BY/, "Köln's CC licence");
+  assert.match(text, /dl-de\/by-2-0/, "the Datenlizenz Deutschland");
+  await shot("quellen.png", true);
+});
+
+test("no script errors on any page", () => {
+  assert.deepEqual(pageErrors, []);
+});
