@@ -19,6 +19,8 @@ mod error;
 mod pages;
 mod views;
 
+pub use api::OPENAPI;
+
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
