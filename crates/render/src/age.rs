@@ -64,8 +64,7 @@ pub struct AgeChartSpec<'a> {
 pub fn age_chart(spec: &AgeChartSpec) -> String {
     let pyramid = spec.bands.iter().any(|b| b.by_sex.is_some());
     let mut svg = Svg::new(spec.width, spec.height, Role::Img, spec.title, &describe(spec, pyramid));
-    let fill = if pyramid { "#8c8c8c" } else { BLUE };
-    legend(&mut svg, spec, fill);
+    legend(&mut svg, spec, pyramid);
     let values = spec.bands.iter().flat_map(|b| {
         let s = b.by_sex.unwrap_or_default();
         let own = if pyramid { [s.male, s.female, s.comparison_male, s.comparison_female] } else { [b.share, b.comparison, None, None] };
@@ -150,9 +149,11 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
     svg.finish()
 }
 
-/// The legend on top: a filled swatch for the area, an outlined one for the comparison.
-fn legend(svg: &mut Svg, spec: &AgeChartSpec, fill: &str) {
-    svg.push(&format!(r#"<rect x="0" y="4" width="16" height="12" fill="{fill}"/>"#));
+/// The legend on top: a filled swatch for the area (half blue, half orange in a pyramid), an
+/// outlined one for the comparison.
+fn legend(svg: &mut Svg, spec: &AgeChartSpec, pyramid: bool) {
+    let right = if pyramid { ORANGE } else { BLUE };
+    svg.push(&format!(r#"<rect x="0" y="4" width="8" height="12" fill="{BLUE}"/><rect x="8" y="4" width="8" height="12" fill="{right}"/>"#));
     svg.text(22.0, 14.0, &format!(r#"fill="{TEXT}""#), spec.area_name);
     let x = 22.0 + text_width(spec.area_name, 12.0) + 20.0;
     svg.push(&format!(

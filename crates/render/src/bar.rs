@@ -1,6 +1,6 @@
 //! Horizontal bar chart comparing one value across areas, with a reference line.
 
-use crate::format::{common_decimals, format_auto, format_de, nice_ticks};
+use crate::format::{auto_decimals, common_decimals, format_de, nice_ticks};
 use crate::palette::{TEXT, TEXT_MUTED};
 use crate::svg::{Role, Svg, escape, num, span, text_width};
 
@@ -63,12 +63,13 @@ pub fn bar_chart_height(bars: usize) -> f64 {
 /// Draws a horizontal bar chart as a standalone SVG.
 ///
 /// Bars (`class="bar"`, `data-key`) start at zero, so negative values go left; each has its value
-/// written at its end and a `<title>`. With an `href` the whole row (label and bar) is a link.
+/// written at its end (with a white halo, so the reference line does not cross it) and a `<title>`; all values
+/// of one chart share the number of decimals. With an `href` the whole row (label and bar) is a link.
 /// Labels too long for the label column (at most 40 % of the width) are shortened with "…" and
 /// kept whole in the title. The reference value is a dashed line with its label on top.
 pub fn bar_chart(spec: &BarChartSpec) -> String {
     let height = bar_chart_height(spec.bars.len());
-    let value_text = |v: Option<f64>| v.map_or("keine Daten".to_owned(), |v| format!("{}{}", format_auto(v), spec.value_suffix));
+    let value_text = |v: Option<f64>| value_text(spec, v);
     let role = if spec.bars.iter().any(|b| b.href.is_some()) { Role::Group } else { Role::Img };
     let mut svg = Svg::new(spec.width, height, role, spec.title, &describe(spec));
     let values: Vec<f64> = spec
@@ -99,6 +100,19 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
     for &t in &ticks {
         svg.text(x_of(t), bottom + 15.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &format_de(t, decimals));
     }
+    if let Some(r) = spec.reference.as_ref().filter(|r| r.value.is_finite()) {
+        let x = x_of(r.value);
+        svg.push(&format!(
+            r##"<line class="reference" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="5 3"/>"##,
+            num(TOP - 6.0),
+            num(bottom),
+            x = num(x)
+        ));
+        let text = format!("{}: {}", r.label, value_text(Some(r.value)));
+        let half = text_width(&text, 11.0) / 2.0;
+        let centre = x.clamp(half, (spec.width - half).max(half));
+        svg.text(centre, TOP - 10.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &text);
+    }
     for (i, bar) in spec.bars.iter().enumerate() {
         let y = TOP + i as f64 * ROW;
         let title = format!("{}: {}", bar.label, value_text(bar.value));
@@ -123,7 +137,7 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
                 ));
                 let (x, anchor) = if v < 0.0 { (b - 4.0, "end") } else { (b + 4.0, "start") };
                 row.push_str(&format!(
-                    r#"<text x="{}" y="{}" fill="{TEXT}" font-size="11" text-anchor="{anchor}">{}</text>"#,
+                    r##"<text x="{}" y="{}" fill="{TEXT}" font-size="11" text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
                     num(x),
                     num(y + 14.5),
                     escape(&value_text(Some(v)))
@@ -142,20 +156,14 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
             None => svg.push(&row),
         }
     }
-    if let Some(r) = spec.reference.as_ref().filter(|r| r.value.is_finite()) {
-        let x = x_of(r.value);
-        svg.push(&format!(
-            r##"<line class="reference" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="5 3"/>"##,
-            num(TOP - 6.0),
-            num(bottom),
-            x = num(x)
-        ));
-        let text = format!("{}: {}", r.label, value_text(Some(r.value)));
-        let half = text_width(&text, 11.0) / 2.0;
-        let centre = x.clamp(half, (spec.width - half).max(half));
-        svg.text(centre, TOP - 10.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &text);
-    }
     svg.finish()
+}
+
+/// A value with the chart's common number of decimals and the suffix, or "keine Daten".
+fn value_text(spec: &BarChartSpec, v: Option<f64>) -> String {
+    let shown = spec.bars.iter().filter_map(|b| b.value).chain(spec.reference.as_ref().map(|r| r.value));
+    let decimals = shown.map(auto_decimals).max().unwrap_or(0);
+    v.map_or("keine Daten".to_owned(), |v| format!("{}{}", format_de(v, decimals), spec.value_suffix))
 }
 
 /// `text` cut to fit `room` px at `size` px, ending in "…" when cut.
@@ -174,14 +182,11 @@ fn describe(spec: &BarChartSpec) -> String {
     let items: Vec<String> = spec
         .bars
         .iter()
-        .map(|b| match b.value {
-            Some(v) => format!("{}: {}{}", b.label, format_auto(v), spec.value_suffix),
-            None => format!("{}: keine Daten", b.label),
-        })
+        .map(|b| format!("{}: {}", b.label, value_text(spec, b.value)))
         .collect();
     let mut text = format!("Balkendiagramm {}. {}", spec.title, items.join("; "));
     if let Some(r) = &spec.reference {
-        text.push_str(&format!(". Vergleichswert {}: {}{}", r.label, format_auto(r.value), spec.value_suffix));
+        text.push_str(&format!(". Vergleichswert {}: {}", r.label, value_text(spec, Some(r.value))));
     }
     text.push('.');
     text

@@ -68,7 +68,7 @@ pub struct ChoroplethSpec<'a> {
 /// an `aria-label` "name: value text"; with an `href` it is wrapped in an `<a>`, so it can be reached
 /// with the keyboard and followed without JavaScript. Points are circles (`class="point"`) with a
 /// white outline above the areas; the highlighted area gets a thick dark outline, drawn last and
-/// transparent to the pointer. The view fits all areas and points.
+/// with a white halo, transparent to the pointer. The view fits all areas and points.
 pub fn choropleth(spec: &ChoroplethSpec) -> String {
     let bbox = bounding_box(spec);
     let projection = Projection::fit(bbox, spec.width, spec.height, PADDING);
@@ -126,9 +126,10 @@ pub fn choropleth(spec: &ChoroplethSpec) -> String {
         svg.push("</g>");
     }
     if let Some(area) = spec.highlight.and_then(|k| spec.areas.iter().find(|a| a.key == k)) {
+        // A white halo under the dark line keeps the outline visible on the darkest class too.
         svg.push(&format!(
-            r##"<path class="highlight" fill="none" stroke="#1a1a1a" stroke-width="3" stroke-linejoin="round" pointer-events="none" d="{}"/>"##,
-            path_data(area.geometry, &projection)
+            r##"<g class="highlight" fill="none" stroke-linejoin="round" pointer-events="none"><path stroke="#ffffff" stroke-width="5" d="{d}"/><path stroke="#1a1a1a" stroke-width="2.5" d="{d}"/></g>"##,
+            d = path_data(area.geometry, &projection)
         ));
     }
     svg.finish()

@@ -98,8 +98,11 @@ fn choropleth_of_two_squares_and_a_gap() {
     let order: Vec<&str> = root.children().filter_map(|n| n.attribute("class")).collect();
     assert_eq!(order, ["areas", "points", "highlight"]);
     let highlight = with_class(&doc, "highlight")[0];
-    assert_eq!(highlight.attribute("d"), areas[1].attribute("d"));
     assert_eq!(highlight.attribute("fill"), Some("none"));
+    let outlines: Vec<_> = elements(&doc, "path").filter(|p| p.parent_element() == Some(highlight)).collect();
+    assert_eq!(outlines.len(), 2, "halo and outline");
+    assert!(outlines.iter().all(|p| p.attribute("d") == areas[1].attribute("d")));
+    assert_eq!(outlines[1].attribute("stroke"), Some("#1a1a1a"));
 }
 
 #[test]
