@@ -63,7 +63,7 @@ pub fn bar_chart_height(bars: usize) -> f64 {
 /// Draws a horizontal bar chart as a standalone SVG.
 ///
 /// Bars (`class="bar"`, `data-key`) start at zero, so negative values go left; each has its value
-/// written at its end (with a white halo, so the reference line does not cross it) and a `<title>`; all values
+/// written at its end (above the reference line, with a white halo) and a `<title>`; all values
 /// of one chart share the number of decimals. With an `href` the whole row (label and bar) is a link.
 /// Labels too long for the label column (at most 40 % of the width) are shortened with "…" and
 /// kept whole in the title. The reference value is a dashed line with its label on top.
@@ -100,19 +100,8 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
     for &t in &ticks {
         svg.text(x_of(t), bottom + 15.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &format_de(t, decimals));
     }
-    if let Some(r) = spec.reference.as_ref().filter(|r| r.value.is_finite()) {
-        let x = x_of(r.value);
-        svg.push(&format!(
-            r##"<line class="reference" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="5 3"/>"##,
-            num(TOP - 6.0),
-            num(bottom),
-            x = num(x)
-        ));
-        let text = format!("{}: {}", r.label, value_text(Some(r.value)));
-        let half = text_width(&text, 11.0) / 2.0;
-        let centre = x.clamp(half, (spec.width - half).max(half));
-        svg.text(centre, TOP - 10.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &text);
-    }
+    // Value labels go on top of the reference line, which goes on top of the bars.
+    let mut values = String::new();
     for (i, bar) in spec.bars.iter().enumerate() {
         let y = TOP + i as f64 * ROW;
         let title = format!("{}: {}", bar.label, value_text(bar.value));
@@ -136,15 +125,15 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
                     escape(&title)
                 ));
                 let (x, anchor) = if v < 0.0 { (b - 4.0, "end") } else { (b + 4.0, "start") };
-                row.push_str(&format!(
-                    r##"<text x="{}" y="{}" fill="{TEXT}" font-size="11" text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
+                values.push_str(&format!(
+                    r#"<text x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
                     num(x),
                     num(y + 14.5),
                     escape(&value_text(Some(v)))
                 ));
             }
-            None => row.push_str(&format!(
-                r#"<text class="bar" data-key="{}" x="{}" y="{}" fill="{TEXT_MUTED}" font-size="11">keine Daten<title>{}</title></text>"#,
+            None => values.push_str(&format!(
+                r#"<text class="bar" data-key="{}" x="{}" y="{}" fill="{TEXT_MUTED}">keine Daten<title>{}</title></text>"#,
                 escape(bar.key),
                 num(x_of(0.0) + 4.0),
                 num(y + 14.5),
@@ -156,6 +145,22 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
             None => svg.push(&row),
         }
     }
+    if let Some(r) = spec.reference.as_ref().filter(|r| r.value.is_finite()) {
+        let x = x_of(r.value);
+        svg.push(&format!(
+            r##"<line class="reference" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="5 3"/>"##,
+            num(TOP - 6.0),
+            num(bottom),
+            x = num(x)
+        ));
+        let text = format!("{}: {}", r.label, value_text(Some(r.value)));
+        let half = text_width(&text, 11.0) / 2.0;
+        let centre = x.clamp(half, (spec.width - half).max(half));
+        svg.text(centre, TOP - 10.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &text);
+    }
+    svg.push(&format!(
+        r##"<g class="values" fill="{TEXT}" font-size="11" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">{values}</g>"##
+    ));
     svg.finish()
 }
 
