@@ -73,7 +73,7 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
     let max = values.filter(|v| v.is_finite()).fold(0.0, f64::max);
     let ticks = nice_ticks(0.0, max, if pyramid { 3 } else { 5 });
     let decimals = common_decimals(&ticks);
-    let t_max = ticks[ticks.len() - 1];
+    let Some(&t_max) = ticks.last() else { return svg.finish() };
     let label_w = spec.bands.iter().map(|b| text_width(b.label, 11.0)).fold(0.0, f64::max) + 12.0;
     let top = if pyramid { 52.0 } else { 34.0 };
     let bottom = spec.height - 36.0;

@@ -83,7 +83,7 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
     let hi = values.iter().copied().fold(0.0, f64::max);
     let ticks = nice_ticks(lo, hi, 5);
     let decimals = common_decimals(&ticks);
-    let (t0, t1) = (ticks[0], ticks[ticks.len() - 1]);
+    let (Some(&t0), Some(&t1)) = (ticks.first(), ticks.last()) else { return svg.finish() };
     let label_room = (spec.width * 0.4).min(spec.bars.iter().map(|b| text_width(b.label, 12.0)).fold(0.0, f64::max));
     let value_room = spec.bars.iter().map(|b| text_width(&value_text(b.value), 11.0)).fold(0.0, f64::max) + 6.0;
     let left = label_room + 10.0 + if lo < 0.0 { value_room } else { 0.0 };

@@ -73,15 +73,16 @@ fn is_whole(x: f64, decimals: usize) -> bool {
 ///
 /// The step is 1, 2, 2.5 or 5 times a power of ten: the smallest such step that needs no more than
 /// `max_intervals` intervals (at least one is always allowed). The first tick is at or below `min`,
-/// the last at or above `max`. Ticks are computed from integers, so `0.1 + 0.2`-style noise does not
-/// appear. A single value gets an interval around it; non-finite input gives no ticks.
+/// the last at or above `max`; there are always at least two. Ticks are computed from integers, so
+/// `0.1 + 0.2`-style noise does not appear. A single value gets an interval around it; non-finite
+/// input, or a range too wide for `f64`, gives no ticks.
 ///
 /// ```
 /// use render::nice_ticks;
 /// assert_eq!(nice_ticks(0.0, 1.0, 5), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
 /// ```
 pub fn nice_ticks(min: f64, max: f64, max_intervals: usize) -> Vec<f64> {
-    if !min.is_finite() || !max.is_finite() {
+    if !(max - min).is_finite() {
         return Vec::new();
     }
     let (mut lo, mut hi) = if min <= max { (min, max) } else { (max, min) };
@@ -101,7 +102,7 @@ pub fn nice_ticks(min: f64, max: f64, max_intervals: usize) -> Vec<f64> {
             let value = |i: i64| scaled(i * m, exp);
             let step = value(1);
             let first = (lo / step + 1e-9).floor() as i64;
-            let last = (hi / step - 1e-9).ceil() as i64;
+            let last = ((hi / step - 1e-9).ceil() as i64).max(first + 1);
             if (last - first) as usize <= intervals {
                 return (first..=last).map(value).collect();
             }

@@ -84,7 +84,7 @@ pub fn line_chart(spec: &LineChartSpec) -> String {
     let labels: Vec<String> = ticks.iter().map(|&t| format_de(t, decimals)).collect();
     let left = labels.iter().map(|l| text_width(l, 11.0)).fold(24.0, f64::max) + 8.0;
     let (right, bottom) = (spec.width - 12.0, spec.height - 26.0);
-    let (t0, t1) = (ticks[0], ticks[ticks.len() - 1]);
+    let (Some(&t0), Some(&t1)) = (ticks.first(), ticks.last()) else { return svg.finish() };
     let y_of = |v: f64| bottom - (v - t0) / (t1 - t0) * (bottom - top);
     svg.push(r##"<g class="grid" stroke="#e3e3e3" stroke-width="1">"##);
     for &t in &ticks {

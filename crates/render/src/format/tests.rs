@@ -44,4 +44,5 @@ fn ticks_do_not_exceed_the_interval_budget() {
     assert_eq!(nice_ticks(3.0, 3.0, 4), [2.6, 2.8, 3.0, 3.2, 3.4]);
     assert_eq!(nice_ticks(0.0, 0.0, 2), [0.0, 0.5, 1.0]);
     assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
+    assert!(nice_ticks(-1e308, 1e308, 5).is_empty());
 }

@@ -171,3 +171,12 @@ fn bar_chart_with_reference_links_and_gaps() {
          Vergleichswert Köln: 8,0 %."
     );
 }
+
+#[test]
+fn values_beyond_the_f64_range_of_an_axis_give_an_empty_but_valid_chart() {
+    let bars = vec![Bar { key: "a", label: "a", value: Some(-1e308), href: None }, Bar { key: "b", label: "b", value: Some(1e308), href: None }];
+    let spec = BarChartSpec { title: "t", bars, reference: None, highlight: None, value_suffix: "", width: 300.0 };
+    check(&bar_chart(&spec));
+    let series = vec![Series { name: "a", values: vec![Some(-1e308), Some(1e308)] }];
+    check(&line_chart(&LineChartSpec { title: "t", periods: vec!["1".into(), "2".into()], series, y_label: "", value_suffix: "", width: 300.0, height: 200.0 }));
+}

@@ -117,7 +117,7 @@ fn squares_share_their_edge_exactly_after_rounding() {
     assert_eq!(doc.root_element().attribute("role"), Some("img"));
     // The squares have the same size, so their paths differ only in the start point.
     let d: Vec<&str> = with_class(&doc, "area").iter().map(|n| n.attribute("d").unwrap()).collect();
-    let tail = |s: &str| s.split_once(|c| c == 'h' || c == 'l').unwrap().1.to_owned();
+    let tail = |s: &str| s.split_once(['h', 'l']).unwrap().1.to_owned();
     assert_eq!(tail(d[0]), tail(d[1]));
 }
 
