@@ -69,6 +69,10 @@ pub struct ChoroplethSpec<'a> {
 /// with the keyboard and followed without JavaScript. Points are circles (`class="point"`) with a
 /// white outline above the areas; the highlighted area gets a thick dark outline, drawn last and
 /// with a white halo, transparent to the pointer. The view fits all areas and points.
+///
+/// The root is `role="group"` when anything is linked (so assistive technology can reach the links
+/// inside) and `role="img"` otherwise; either way it is labelled by the `<title>` and described by a
+/// `<desc>` with the number of areas, the lowest and highest value, gaps and points.
 pub fn choropleth(spec: &ChoroplethSpec) -> String {
     let bbox = bounding_box(spec);
     let projection = Projection::fit(bbox, spec.width, spec.height, PADDING);
