@@ -124,10 +124,6 @@ impl Errors {
         self.0.push(ImportError::new(position, message));
     }
 
-    pub(crate) fn extend(&mut self, errors: ImportErrors) {
-        self.0.extend(errors.0);
-    }
-
     pub(crate) fn into_errors(self) -> ImportErrors {
         ImportErrors(self.0)
     }

@@ -46,13 +46,16 @@
 //! assert_eq!(data.observations[0].value.value.number(), Some(1675.0));
 //! ```
 
+mod crs;
 mod error;
+mod layer;
 mod number;
 mod spec;
 mod statistics;
 mod table;
 
 pub use error::{ImportError, ImportErrors, Position};
+pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
 pub use number::{Decimal, NumberError, parse_number};
 pub use spec::{
     AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest,
