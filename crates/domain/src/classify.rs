@@ -133,8 +133,8 @@ fn fisher_jenks(v: &[f64], k: usize) -> Vec<f64> {
     // cost[c][j]: best cost of splitting v[..j] into c+1 classes; cut[c][j]: start of the last class.
     let mut cost = vec![vec![f64::INFINITY; n + 1]; k];
     let mut cut = vec![vec![0usize; n + 1]; k];
-    for j in 1..=n {
-        cost[0][j] = ssd(0, j);
+    for (j, c) in cost[0].iter_mut().enumerate().skip(1) {
+        *c = ssd(0, j);
     }
     for c in 1..k {
         for j in (c + 1)..=n {

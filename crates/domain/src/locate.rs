@@ -47,6 +47,21 @@ impl<'a> AreaIndex<'a> {
     }
 }
 
+/// For each child area, the key of the parent area that contains its interior point; `None` where
+/// no parent contains it (or the child has no geometry).
+pub fn parents_by_containment(children: &[crate::Area], parents: &[crate::Area]) -> Vec<Option<crate::AreaKey>> {
+    use geo::InteriorPoint;
+    let with_geometry: Vec<&crate::Area> = parents.iter().filter(|p| p.geometry.is_some()).collect();
+    let index = AreaIndex::new(with_geometry.iter().filter_map(|p| p.geometry.as_ref()));
+    children
+        .iter()
+        .map(|c| {
+            let point = c.geometry.as_ref()?.interior_point()?;
+            index.locate(point).map(|i| with_geometry[i].key.clone())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,19 +87,4 @@ mod tests {
         let keys: Vec<Option<&str>> = got.iter().map(|k| k.as_ref().map(|k| k.as_str())).collect();
         assert_eq!(keys, [Some("1"), Some("2"), None, None]);
     }
-}
-
-/// For each child area, the key of the parent area that contains its interior point; `None` where
-/// no parent contains it (or the child has no geometry).
-pub fn parents_by_containment(children: &[crate::Area], parents: &[crate::Area]) -> Vec<Option<crate::AreaKey>> {
-    use geo::InteriorPoint;
-    let with_geometry: Vec<&crate::Area> = parents.iter().filter(|p| p.geometry.is_some()).collect();
-    let index = AreaIndex::new(with_geometry.iter().filter_map(|p| p.geometry.as_ref()));
-    children
-        .iter()
-        .map(|c| {
-            let point = c.geometry.as_ref()?.interior_point()?;
-            index.locate(point).map(|i| with_geometry[i].key.clone())
-        })
-        .collect()
 }

@@ -240,7 +240,8 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
 
     // Layers, newest first.
     let mut stmt = conn.prepare("SELECT release_id, layer, name, parent, valid_from, valid_to FROM layer_version ORDER BY release_id DESC")?;
-    let versions: Vec<(i64, String, String, Option<String>, Option<i32>, Option<i32>)> = stmt
+    type VersionRow = (i64, String, String, Option<String>, Option<i32>, Option<i32>);
+    let versions: Vec<VersionRow> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<Result<_, _>>()?;
     let mut area_stmt = conn.prepare("SELECT key, name, parent, geometry FROM area WHERE release_id = ?1 ORDER BY key")?;

@@ -168,7 +168,7 @@ async fn observations(State(state): State<AppState>, Path(key): Path<String>, Qu
             if k.data.release(ReleaseId(id)).is_none() {
                 return Err(AppError::NotFound(format!("no release {id}")));
             }
-            let store = state.store.clone();
+            let store = std::sync::Arc::clone(&state.store);
             let audience = state.audience;
             tokio::task::spawn_blocking(move || store.release_observations(audience, ReleaseId(id)))
                 .await

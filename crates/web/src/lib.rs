@@ -34,8 +34,11 @@ pub use error::AppError;
 pub struct AppState {
     store: Arc<Store>,
     audience: Audience,
-    cache: Arc<RwLock<Option<(i64, Arc<atlas::Atlas>)>>>,
+    cache: Arc<RwLock<Option<CachedAtlas>>>,
 }
+
+/// The atlas together with the store data version it was built from.
+type CachedAtlas = (i64, Arc<atlas::Atlas>);
 
 impl AppState {
     /// State for the public atlas: without login, only public releases are visible.
