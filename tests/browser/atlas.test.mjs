@@ -244,7 +244,10 @@ test("clicking an area opens its profile", async () => {
   assert.equal(heads[3], "Stadt Köln");
   const rows = kennzahlen.locator("tbody tr");
   assert.ok((await rows.count()) >= 5, "several key figures");
-  const einwohner = (await rows.first().locator("td").allInnerTexts()).map(parseDe);
+  const labels = (await rows.locator("th").allInnerTexts()).map((t) => t.trim());
+  const total = labels.indexOf("Einwohner");
+  assert.ok(total >= 0, `a key figure "Einwohner" among ${labels.join(" | ")}`);
+  const einwohner = (await rows.nth(total).locator("td").allInnerTexts()).map(parseDe);
   assert.ok(einwohner.every((v) => v !== null), `first key figure has values: ${einwohner}`);
   assert.ok(einwohner[0] < einwohner[1] && einwohner[1] < einwohner[2], `area < Stadtbezirk < city: ${einwohner}`);
 
