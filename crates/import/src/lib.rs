@@ -48,6 +48,7 @@
 
 mod crs;
 mod error;
+mod institutions;
 mod layer;
 mod number;
 mod spec;
@@ -55,6 +56,7 @@ mod statistics;
 mod table;
 
 pub use error::{ImportError, ImportErrors, Position};
+pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
 pub use number::{Decimal, NumberError, parse_number};
 pub use spec::{
@@ -64,3 +66,14 @@ pub use spec::{
 };
 pub use statistics::{Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
 pub use table::{Encoding, Lines, decode};
+
+/// Hex SHA-256 over the bytes of `paths`, in order, for the release record.
+pub fn file_digest(paths: &[&std::path::Path]) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for path in paths {
+        let mut file = std::fs::File::open(path)?;
+        std::io::copy(&mut file, &mut hasher)?;
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -345,6 +345,8 @@ struct RawStatisticsSpec {
     file: PathBuf,
     #[serde(default)]
     sheet: Option<String>,
+    #[serde(default)]
+    header: Option<Vec<u64>>,
     #[serde(deserialize_with = "parsed_vec")]
     layers: Vec<LayerKey>,
     #[serde(default)]
@@ -373,6 +375,9 @@ pub struct StatisticsSpec {
     pub file: PathBuf,
     /// Sheet of a spreadsheet; default the first.
     pub sheet: Option<String>,
+    /// The rows of a spreadsheet that hold the column names (each column is named by its last
+    /// non-empty cell in them); default the first row.
+    pub header: Option<Vec<u64>>,
     /// The layers whose area keys the file may use, in order of preference.
     pub layers: Vec<LayerKey>,
     /// Decimal separator of text cells.
@@ -408,6 +413,7 @@ impl TryFrom<RawStatisticsSpec> for StatisticsSpec {
         Ok(StatisticsSpec {
             file: raw.file,
             sheet: raw.sheet,
+            header: raw.header,
             layers: raw.layers,
             decimal: raw.decimal,
             encoding: raw.encoding,

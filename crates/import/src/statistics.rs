@@ -46,7 +46,12 @@ pub(crate) fn read_file(path: &Path) -> Result<(Vec<u8>, String), ImportErrors> 
 /// Parses a statistics table from its bytes; `file` names it in positions and decides by its
 /// extension whether it is CSV or a spreadsheet. All row errors are collected.
 pub fn parse_statistics(bytes: &[u8], file: &str, spec: &StatisticsSpec) -> Result<StatisticsData, ImportErrors> {
-    let options = TableOptions { encoding: spec.encoding, lines: spec.lines, sheet: spec.sheet.as_deref() };
+    let options = TableOptions {
+        encoding: spec.encoding,
+        lines: spec.lines,
+        sheet: spec.sheet.as_deref(),
+        header: spec.header.as_deref(),
+    };
     let (table, errors) = read_table(bytes, file, options)?;
     let mut builder = Builder { spec, table: &table, errors, data: Vec::new(), seen: HashMap::new() };
     let (variables, area_column) = match &spec.layout {

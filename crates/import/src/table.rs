@@ -177,6 +177,7 @@ pub(crate) struct TableOptions<'a> {
     pub(crate) encoding: Encoding,
     pub(crate) lines: Option<Lines>,
     pub(crate) sheet: Option<&'a str>,
+    pub(crate) header: Option<&'a [u64]>,
 }
 
 fn is_spreadsheet(file: &str) -> bool {
@@ -193,6 +194,8 @@ pub(crate) fn read_table(
 ) -> Result<(Table, Errors), ImportErrors> {
     let (table, errors) = if is_spreadsheet(file) {
         read_sheet(bytes, file, options)?
+    } else if options.header.is_some() {
+        return Err(ImportErrors::one(Position::file(file), "header rows can only be given for spreadsheets"));
     } else {
         let text = decode(bytes, options.encoding, file)?;
         read_csv(&text, file, options.lines)?
@@ -317,12 +320,23 @@ fn read_sheet(bytes: &[u8], file: &str, options: TableOptions<'_>) -> Result<(Ta
         .map_err(|e| ImportErrors::one(position.clone(), format!("unreadable sheet {sheet:?}: {e}")))?;
     let position = Position::file(format!("{file}[{sheet}]"));
     let (top, left) = range.start().unwrap_or((0, 0));
-    let mut sheet_rows = range.rows();
-    let header: Vec<String> = sheet_rows
-        .next()
-        .ok_or_else(|| ImportErrors::one(position.clone(), "the sheet is empty"))?
-        .iter()
-        .map(|d| sheet_cell(d).text().into_owned())
+    let first_row = u64::from(top) + 1;
+    let header_rows = options.header.map_or_else(|| vec![first_row], <[u64]>::to_vec);
+    let last_header = header_rows.iter().copied().max().unwrap_or(first_row);
+    let sheet_rows: Vec<(u64, &[Data])> = range.rows().enumerate().map(|(i, r)| (first_row + i as u64, r)).collect();
+    if sheet_rows.is_empty() {
+        return Err(ImportErrors::one(position, "the sheet is empty"));
+    }
+    // Each column is named by its last non-empty cell in the header rows.
+    let header: Vec<String> = (0..range.width())
+        .map(|c| {
+            sheet_rows
+                .iter()
+                .filter(|(line, _)| header_rows.contains(line))
+                .map(|(_, r)| sheet_cell(&r[c]).text().into_owned())
+                .rfind(|t| !t.is_empty())
+                .unwrap_or_default()
+        })
         .collect();
     let labels = header
         .iter()
@@ -330,9 +344,9 @@ fn read_sheet(bytes: &[u8], file: &str, options: TableOptions<'_>) -> Result<(Ta
         .map(|(i, h)| format!("{} ({h})", column_letter(left + i as u32)))
         .collect();
     let rows = sheet_rows
-        .enumerate()
-        .map(|(i, cells)| Row { line: u64::from(top) + i as u64 + 2, cells: cells.iter().map(sheet_cell).collect() })
-        .filter(|r| options.lines.is_none_or(|l| l.contains(r.line)))
+        .into_iter()
+        .filter(|(line, _)| *line > last_header && options.lines.is_none_or(|l| l.contains(*line)))
+        .map(|(line, cells)| Row { line, cells: cells.iter().map(sheet_cell).collect() })
         .filter(|r| r.cells.iter().any(|c| *c != Cell::Empty))
         .collect();
     Ok((Table { file: position, header, labels, rows }, Errors::default()))
