@@ -1,1 +1,126 @@
-fn main() {}
+//! `bimo`: import a city's small-area data and serve the atlas.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use bimo::{Imported, import_manifest, now_rfc3339};
+use clap::{Parser, Subcommand};
+use store::Store;
+
+/// bimo – Bildungsmonitor: datenbasiertes kommunales Bildungsmanagement.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// Directory of the store file `bimo.sqlite`.
+    #[arg(long, default_value = ".")]
+    data_dir: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import the shipped open data (Köln, Hamburg) and serve the atlas.
+    Demo {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Folder of the demo manifests.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo"))]
+        files: PathBuf,
+        /// Import only; do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the atlas on an existing store.
+    Serve {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Import release manifests (TOML); each becomes one release, landing whole or not at all.
+    Import {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Manifest files, imported in the order given.
+        #[arg(required = true)]
+        manifests: Vec<PathBuf>,
+    },
+}
+
+fn open(args: &StoreArgs) -> anyhow::Result<Arc<Store>> {
+    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("cannot create {}", args.data_dir.display()))?;
+    let path = args.data_dir.join("bimo.sqlite");
+    Ok(Arc::new(Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?))
+}
+
+fn import_all(store: &Store, manifests: &[PathBuf]) -> anyhow::Result<()> {
+    for m in manifests {
+        let started = std::time::Instant::now();
+        match import_manifest(store, m, &now_rfc3339()) {
+            Ok(Imported::New(id)) => eprintln!("imported {} as release {id} in {:.1} s", m.display(), started.elapsed().as_secs_f64()),
+            Ok(Imported::AlreadyThere(id)) => eprintln!("{} is already release {id}; skipped", m.display()),
+            Err(e) => anyhow::bail!("import of {} failed; the store is unchanged:\n{e}", display(m)),
+        }
+    }
+    Ok(())
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+async fn serve(store: Arc<Store>, listen: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    eprintln!("bimo atlas on http://{listen}/  (Ctrl-C to stop)");
+    axum::serve(listener, web::app(web::AppState::new(store)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    match cli.command {
+        Command::Demo { store, serve: s, files, no_serve } => {
+            let st = open(&store)?;
+            let files = files.canonicalize().with_context(|| format!("cannot find the demo files in {}", files.display()))?;
+            import_all(&st, &bimo::demo_manifests(&files)?)?;
+            if !no_serve {
+                runtime.block_on(serve(st, s.listen))?;
+            }
+        }
+        Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s.listen))?,
+        Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into())).init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Adding releases.
 
 use domain::{Area, Audience, Institution, Kommune, Layer, LayerKey, Observation, Provenance, ReleaseId, Validity, Value, Variable};
+use geo::orient::{Direction, Orient};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreError;
@@ -110,7 +111,8 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
             )?;
             let mut insert = tx.prepare("INSERT INTO area (release_id, key, name, parent, geometry) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for a in areas {
-                let geometry = a.geometry.as_ref().map(|g| geojson::Geometry::from(g).to_string());
+                // RFC 7946 orientation (exterior rings counter-clockwise), which geodesic areas rely on.
+                let geometry = a.geometry.as_ref().map(|g| geojson::Geometry::from(&g.orient(Direction::Default)).to_string());
                 insert.execute(params![id, a.key.as_str(), a.name, a.parent.as_ref().map(|p| p.as_str()), geometry])?;
             }
         }

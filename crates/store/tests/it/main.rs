@@ -8,8 +8,14 @@ use domain::{
 use geo::{MultiPolygon, polygon};
 use store::{Content, NewRelease, Store, StoreError};
 
+/// A square with its exterior ring counter-clockwise, as RFC 7946 wants it.
 fn square(x: f64) -> MultiPolygon<f64> {
     MultiPolygon::new(vec![polygon![(x: x, y: 50.0), (x: x + 0.1, y: 50.0), (x: x + 0.1, y: 50.1), (x: x, y: 50.1)]])
+}
+
+/// The same square, clockwise.
+fn clockwise(x: f64) -> MultiPolygon<f64> {
+    MultiPolygon::new(vec![polygon![(x: x, y: 50.0), (x: x, y: 50.1), (x: x + 0.1, y: 50.1), (x: x + 0.1, y: 50.0)]])
 }
 
 fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
@@ -30,7 +36,7 @@ fn layer() -> Content {
     Content::Layer {
         layer: Layer { key: "quartier".parse().unwrap(), name: "Quartiere".into(), parent: None },
         validity: Validity::ALWAYS,
-        areas: vec![area("1", 8.0), area("2", 8.1)],
+        areas: vec![area("1", 8.0), Area { geometry: Some(clockwise(8.1)), ..area("2", 8.1) }],
     }
 }
 
@@ -80,6 +86,8 @@ fn a_corrected_release_wins_and_the_old_one_stays_queryable() {
     let k = snap.kommune("testdorf").unwrap();
     assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas.len(), 2);
     assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas[0].geometry, Some(square(8.0)));
+    // Clockwise rings are stored counter-clockwise: same points, RFC 7946 orientation.
+    assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas[1].geometry, Some(square(8.1)));
 }
 
 #[test]

@@ -1,0 +1,154 @@
+//! The `bimo` command line: import manifests into the store and serve the atlas.
+//!
+//! [`import_manifest`] is the one path by which files become releases: read and check the files
+//! (crate `import`), resolve area keys and parent areas against what the store already holds, and
+//! add the release in one transaction (crate `store`). If anything is wrong, the store is left
+//! exactly as it was and every problem is reported with file, line and column.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::Context;
+use domain::{Audience, Kommune, Provenance, ReleaseId};
+use import::{ContentSpec, ImportErrors, Manifest};
+use store::{Content, NewRelease, Store};
+
+/// The outcome of importing one manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// A new release was stored.
+    New(ReleaseId),
+    /// The same file was already imported under the same title; nothing was stored.
+    AlreadyThere(ReleaseId),
+}
+
+/// Why an import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    /// The files have errors; each names file, line and column.
+    #[error("{0}")]
+    Input(#[from] ImportErrors),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// A file could not be read.
+    #[error("cannot read {file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Imports one manifest as one release; `now` is the RFC 3339 import time.
+pub fn import_manifest(store: &Store, path: &Path, now: &str) -> Result<Imported, ImportFailure> {
+    let manifest = import::read_manifest(path)?;
+    import_parsed(store, manifest, now)
+}
+
+fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Imported, ImportFailure> {
+    let Manifest { release, content } = manifest;
+    let data_files = data_files(content.file());
+    let files: Vec<&Path> = data_files.iter().map(|p| p.as_path()).collect();
+    let sha256 = file_digest(&files).map_err(|source| ImportFailure::Io { file: content.file().display().to_string(), source })?;
+    if let Some(id) = store.has_release(release.kommune.as_str(), &release.title, &sha256)? {
+        return Ok(Imported::AlreadyThere(id));
+    }
+    // Imports check against everything stored, whatever its audience.
+    let snapshot = store.snapshot(Audience::Internal)?;
+    let current = snapshot.kommune(release.kommune.as_str());
+    let content = match content {
+        ContentSpec::Layer(spec) => {
+            let data = import::read_layer(&spec)?;
+            let mut areas = data.areas;
+            if !data.parent_field_given
+                && let Some(parent) = &data.layer.parent
+                && let Some(parent_layer) = current.and_then(|k| k.layer(parent.as_str(), None))
+            {
+                let parents = domain::locate::parents_by_containment(&areas, &parent_layer.areas);
+                for (a, p) in areas.iter_mut().zip(parents) {
+                    a.parent = p;
+                }
+            }
+            Content::Layer { layer: data.layer, validity: spec.validity(), areas }
+        }
+        ContentSpec::Statistics(spec) => {
+            let data = import::read_statistics(&spec)?;
+            let known: Vec<(domain::LayerKey, HashSet<domain::AreaKey>)> = spec
+                .layers
+                .iter()
+                .map(|l| {
+                    let keys = current
+                        .and_then(|k| k.layer(l.as_str(), None))
+                        .map(|v| v.areas.iter().map(|a| a.key.clone()).collect())
+                        .unwrap_or_default();
+                    (l.clone(), keys)
+                })
+                .collect();
+            let observations = import::check_area_keys(&data, &known)?;
+            Content::Statistics { variables: data.variables, observations }
+        }
+        ContentSpec::Institutions(spec) => Content::Institutions(import::read_institutions(&spec)?),
+    };
+    let id = store.import(NewRelease {
+        kommune: Kommune { key: release.kommune, name: release.kommune_name, ags: release.ags },
+        title: release.title,
+        provenance: Provenance { source: release.source, licence: release.licence, attribution: release.attribution, url: release.url },
+        audience: release.audience,
+        imported_at: now.to_owned(),
+        file: files.iter().filter_map(|f| f.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join(", "),
+        sha256,
+        content,
+    })?;
+    Ok(Imported::New(id))
+}
+
+/// Hex SHA-256 over the bytes of the files, in order.
+fn file_digest(files: &[&Path]) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for f in files {
+        hasher.update(std::fs::read(f)?);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The files whose bytes make up a release: a shapefile brings its sidecar files.
+fn data_files(main: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = vec![main.to_path_buf()];
+    if main.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+        for ext in ["dbf", "prj", "shx", "cpg"] {
+            let f = main.with_extension(ext);
+            if f.exists() {
+                files.push(f);
+            }
+        }
+    }
+    files
+}
+
+/// The demo's manifests, in import order, listed one per line in `demo.txt` of the demo folder.
+pub fn demo_manifests(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let list = dir.join("demo.txt");
+    let text = std::fs::read_to_string(&list).with_context(|| format!("cannot read {}", list.display()))?;
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| dir.join(l)).collect())
+}
+
+/// The current time in RFC 3339, UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}

@@ -1,0 +1,129 @@
+//! End-to-end imports of the real demo files into a fresh store, and failures that must leave the
+//! store exactly as it was.
+
+use std::path::{Path, PathBuf};
+
+use bimo::{ImportFailure, Imported, demo_manifests, import_manifest};
+use domain::{Audience, Breakdown, Period};
+use store::Store;
+
+fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
+}
+
+fn import_demo(store: &Store) {
+    for m in demo_manifests(&demo_dir()).unwrap() {
+        match import_manifest(store, &m, "2026-11-26T00:00:00Z") {
+            Ok(Imported::New(_)) => {}
+            other => panic!("{}: {other:?}", m.display()),
+        }
+    }
+}
+
+#[test]
+fn the_demo_imports_with_exact_counts() {
+    let store = Store::open_in_memory().unwrap();
+    import_demo(&store);
+    let snap = store.snapshot(Audience::Public).unwrap();
+    let koeln = snap.kommune("koeln").unwrap();
+    let count = |layer: &str| koeln.layer(layer, None).unwrap().areas.len();
+    assert_eq!((count("stadt"), count("stadtbezirk"), count("stadtteil"), count("stadtviertel")), (1, 9, 86, 371));
+    // Every Stadtteil found its Stadtbezirk and every Stadtviertel its Stadtteil.
+    for layer in ["stadtteil", "stadtviertel"] {
+        assert!(koeln.layer(layer, None).unwrap().areas.iter().all(|a| a.parent.is_some()), "{layer}");
+    }
+    let total_2012 = koeln
+        .observations
+        .iter()
+        .find(|o| {
+            o.layer.as_str() == "stadt"
+                && o.observation.variable.as_str() == "einwohner"
+                && o.observation.period == Period::Year(2012)
+                && o.observation.breakdown == Breakdown::TOTAL
+        })
+        .unwrap();
+    assert_eq!(total_2012.observation.value.number(), Some(1_044_555.0));
+    assert_eq!(koeln.institutions.len(), 305);
+    let hamburg = snap.kommune("hamburg").unwrap();
+    assert_eq!(hamburg.layer("stadtteil", None).unwrap().areas.len(), 99);
+    let with_data: std::collections::HashSet<&str> = hamburg.observations.iter().map(|o| o.observation.area.as_str()).collect();
+    assert_eq!(with_data.len(), 99);
+}
+
+#[test]
+fn importing_the_same_file_twice_is_a_no_op() {
+    let store = Store::open_in_memory().unwrap();
+    let dir = demo_dir().join("koeln");
+    let first = import_manifest(&store, &dir.join("stadt.toml"), "t").unwrap();
+    let again = import_manifest(&store, &dir.join("stadt.toml"), "t").unwrap();
+    let Imported::New(id) = first else { panic!("{first:?}") };
+    assert_eq!(again, Imported::AlreadyThere(id));
+    assert_eq!(store.data_version().unwrap(), id.0);
+}
+
+/// Writes `csv` next to a long-format manifest for the Köln Stadtbezirke and imports it.
+fn import_long(store: &Store, dir: &Path, csv: &str) -> Result<Imported, ImportFailure> {
+    std::fs::write(dir.join("werte.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("werte.toml"),
+        r#"[release]
+kommune = "koeln"
+kommune_name = "Köln"
+title = "Testwerte"
+source = "Test"
+licence = "CC0"
+attribution = "Test"
+
+[statistics]
+format = "long"
+file = "werte.csv"
+layers = ["stadtbezirk"]
+
+[statistics.long]
+area = "gebiet"
+period = "jahr"
+value = "wert"
+variable = "merkmal"
+
+[[statistics.variable]]
+key = "kinder"
+label = "Kinder"
+unit = "count"
+"#,
+    )
+    .unwrap();
+    import_manifest(store, &dir.join("werte.toml"), "2026-11-26T00:00:00Z")
+}
+
+#[test]
+fn bad_rows_are_reported_with_position_and_leave_the_store_unchanged() {
+    let store = Store::open_in_memory().unwrap();
+    let koeln = demo_dir().join("koeln");
+    for m in ["stadt.toml", "stadtbezirk.toml"] {
+        import_manifest(&store, &koeln.join(m), "t").unwrap();
+    }
+    let before = store.data_version().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("gebiet;jahr;merkmal;wert\n001;2012;kinder;10\n042;2012;kinder;5\n", "werte.csv:3", "042"),
+        ("gebiet;jahr;merkmal;wert\n001;2012;kinder;-3\n", "werte.csv:2", "negative"),
+        ("gebiet;jahr;merkmal;wert\n001;2012;kinder;1\n001;2012;kinder;2\n", "werte.csv:3", "duplicate"),
+        ("gebiet;jahr;merkmal;wert\n001;2012;kinder\n", "werte.csv:2", ""),
+        ("", "werte.csv", "empty"),
+    ];
+    for (csv, position, word) in cases {
+        let err = import_long(&store, tmp.path(), csv).unwrap_err().to_string();
+        assert!(err.contains(position) && err.contains(word), "{csv:?}: {err}");
+        assert_eq!(store.data_version().unwrap(), before, "{csv:?}");
+    }
+    // The good file lands, then a corrected file becomes a new release and wins.
+    let Imported::New(first) = import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;10\n").unwrap() else { panic!() };
+    let Imported::New(second) = import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;12\n").unwrap() else { panic!() };
+    assert!(second > first);
+    let snap = store.snapshot(Audience::Public).unwrap();
+    let k = snap.kommune("koeln").unwrap();
+    let v: Vec<f64> = k.observations.iter().filter(|o| o.observation.variable.as_str() == "kinder").filter_map(|o| o.observation.value.number()).collect();
+    assert_eq!(v, [12.0]);
+    let old = store.release_observations(Audience::Public, first).unwrap().unwrap();
+    assert_eq!(old[0].observation.value.number(), Some(10.0));
+}
