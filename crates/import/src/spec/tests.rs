@@ -12,11 +12,21 @@ attribution = "A"
 
 #[test]
 fn parses_a_layer_manifest_with_defaults() {
-    let text = format!("{RELEASE}[layer]\nkey = \"stadtteil\"\nname = \"Stadtteile\"\nfile = \"x.shp\"\nkey_field = \"K\"\nname_field = \"N\"\nvalid_from = 2005\n");
+    let text = format!(
+        "{RELEASE}[layer]\nkey = \"stadtteil\"\nname = \"Stadtteile\"\nfile = \"x.shp\"\nkey_field = \"K\"\nname_field = \"N\"\nvalid_from = 2005\n"
+    );
     let m = parse_manifest(&text, "m.toml").unwrap();
     assert_eq!(m.release.audience, Audience::Public);
-    let ContentSpec::Layer(l) = m.content else { panic!("not a layer") };
-    assert_eq!(l.validity(), Validity { from: Some(2005), to: None });
+    let ContentSpec::Layer(l) = m.content else {
+        panic!("not a layer")
+    };
+    assert_eq!(
+        l.validity(),
+        Validity {
+            from: Some(2005),
+            to: None
+        }
+    );
     assert_eq!(l.key.as_str(), "stadtteil");
 }
 
@@ -49,8 +59,12 @@ fn wide_periods_accept_text_and_numbers() {
         "{RELEASE}[statistics]\nformat = \"wide\"\nfile = \"a.csv\"\nlayers = [\"stadt\"]\n[statistics.wide]\narea = \"a\"\nperiod = 2013\n[[statistics.wide.column]]\ncolumn = \"c\"\nkey = \"k\"\nlabel = \"K\"\nunit = \"percent\"\nperiod = \"2013/14\"\n"
     );
     let m = parse_manifest(&text, "m.toml").unwrap();
-    let ContentSpec::Statistics(s) = m.content else { panic!("not statistics") };
-    let Layout::Wide(w) = s.layout else { panic!("not wide") };
+    let ContentSpec::Statistics(s) = m.content else {
+        panic!("not statistics")
+    };
+    let Layout::Wide(w) = s.layout else {
+        panic!("not wide")
+    };
     assert_eq!(w.period, Period::Year(2013));
     assert_eq!(w.columns[0].period, Some(Period::SchoolYear(2013)));
     assert_eq!(w.columns[0].unit, Unit::Percent);
