@@ -35,6 +35,15 @@ impl ClassMethod {
         ClassMethod::ALL.into_iter().find(|m| m.code() == code)
     }
 
+    /// Short German name for menus.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            ClassMethod::Quantile => "Quantile",
+            ClassMethod::EqualInterval => "Gleiche Breite",
+            ClassMethod::NaturalBreaks => "Natürliche Unterbrechungen",
+        }
+    }
+
     /// German name shown in legends.
     pub fn label(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use domain::classify::Breaks;
+use geo::Intersects;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Point, Rect};
 
 use crate::palette::{BASE_FILL, class_colour};
@@ -68,7 +69,9 @@ pub struct ChoroplethSpec<'a> {
 /// an `aria-label` "name: value text"; with an `href` it is wrapped in an `<a>`, so it can be reached
 /// with the keyboard and followed without JavaScript. Points are circles (`class="point"`) with a
 /// white outline above the areas; the highlighted area gets a thick dark outline, drawn last and
-/// with a white halo, transparent to the pointer. The view fits all areas and points.
+/// with a white halo, transparent to the pointer. The view fits the areas (the points only when there
+/// are no areas); points outside the areas' bounding box are left out, so that one badly geocoded
+/// point cannot shrink the map.
 ///
 /// The root is `role="group"` when anything is linked (so assistive technology can reach the links
 /// inside) and `role="img"` otherwise; either way it is labelled by the `<title>` and described by a
@@ -111,7 +114,7 @@ pub fn choropleth(spec: &ChoroplethSpec) -> String {
     svg.push("</g>");
     if !spec.points.is_empty() {
         svg.push(r##"<g class="points" fill="#d95f02" stroke="#ffffff" stroke-width="1.5">"##);
-        for p in &spec.points {
+        for p in spec.points.iter().filter(|p| bbox.intersects(&p.location)) {
             let (x, y) = projection.project(p.location.0);
             let label = escape(p.label);
             let circle = |aria: &str| {
@@ -139,14 +142,17 @@ pub fn choropleth(spec: &ChoroplethSpec) -> String {
     svg.finish()
 }
 
-/// The box around all areas and points; a unit box when there is nothing to show.
+/// The box around all areas, or around the points when there are no areas; a unit box when there
+/// is nothing to show.
 fn bounding_box(spec: &ChoroplethSpec) -> Rect<f64> {
-    let rects = spec
-        .areas
-        .iter()
-        .filter_map(|a| a.geometry.bounding_rect())
-        .chain(spec.points.iter().map(|p| Rect::new(p.location.0, p.location.0)));
+    let areas: Vec<Rect<f64>> = spec.areas.iter().filter_map(|a| a.geometry.bounding_rect()).collect();
+    let rects: Vec<Rect<f64>> = if areas.is_empty() {
+        spec.points.iter().map(|p| Rect::new(p.location.0, p.location.0)).collect()
+    } else {
+        areas
+    };
     rects
+        .into_iter()
         .reduce(|a, b| {
             let min = Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) };
             let max = Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) };

@@ -210,7 +210,9 @@ fn controls(k: &KommuneAtlas, view: &View<'_>, q: &ViewQuery, action: &str) -> M
                 select name="layer" {
                     @for l in k.data.layer_keys() {
                         @if let Some(v) = k.data.layer(l.as_str(), None) {
-                            option value=(l) selected[l == &view.layer.layer.key] { (v.layer.name) " (" (v.areas.len()) ")" }
+                            option value=(l) selected[l == &view.layer.layer.key] {
+                                (v.layer.name) " (" (v.areas.len()) @if !view.series.layers.contains(l) { ", ohne Daten zum Merkmal" } ")"
+                            }
                         }
                     }
                 }
@@ -239,7 +241,7 @@ fn controls(k: &KommuneAtlas, view: &View<'_>, q: &ViewQuery, action: &str) -> M
             label { "Klassifikation"
                 select name="method" {
                     @for m in ClassMethod::ALL {
-                        option value=(m.code()) selected[m == view.method] { (m.label()) }
+                        option value=(m.code()) selected[m == view.method] { (m.short_label()) }
                     }
                 }
             }
@@ -312,11 +314,13 @@ async fn map_page(State(state): State<AppState>, Path(key): Path<String>, Query(
                     h2 id="maptitle" { (title) }
                     p class="hint" { "Gebiet überfahren oder mit Tab ansteuern, um den Wert zu lesen; anklicken oder Enter öffnet das Gebietsprofil. "
                         a href=(format!("/atlas/{key}/tabelle{}", q.encode())) { "Dieselben Daten als Tabelle" } "." }
-                    div class="map" { (svg(map)) div id="tooltip" class="tooltip" role="status" aria-live="polite" {} }
-                    @if let Some(b) = &breaks {
-                        div class="legend" { (svg(render::legend(b, view.method.label(), &unit_label(&view), has_missing))) }
-                    } @else {
-                        p { "Für diese Auswahl liegen keine Werte vor." }
+                    div class="mapwrap" {
+                        div class="map" { (svg(map)) div id="tooltip" class="tooltip" role="status" aria-live="polite" {} }
+                        @if let Some(b) = &breaks {
+                            div class="legend" { (svg(render::legend(b, view.method.label(), &unit_label(&view), has_missing))) }
+                        } @else {
+                            p { "Für diese Auswahl liegen keine Werte vor." }
+                        }
                     }
                     (sources(&releases))
                     (sources(&school_releases))
@@ -526,6 +530,17 @@ async fn releases_page(State(state): State<AppState>) -> Result<Markup, AppError
     ))
 }
 
+/// The heading under which a key figure of a breakdown is listed, e.g. "Einwohner nach alter
+/// (Anteil in %)"; `None` for totals, which stand on their own.
+fn figure_group(k: &KommuneAtlas, s: &Series, m: Measure) -> Option<String> {
+    if s.breakdown.is_total() {
+        return None;
+    }
+    let label = k.data.variable(s.variable.as_str()).map(|v| v.variable.label.as_str()).unwrap_or(s.variable.as_str());
+    let dims: Vec<&str> = s.breakdown.pairs().iter().map(|(d, _)| d.as_str()).collect();
+    Some(format!("{label} nach {} ({})", dims.join(", "), m.label()))
+}
+
 /// The measure a key figure is shown in: shares for parts, values as published otherwise.
 fn key_figure_measure(k: &KommuneAtlas, s: &Series) -> Measure {
     if k.share_base(s).is_some() { Measure::ShareOfTotal } else { Measure::Absolute }
@@ -678,11 +693,16 @@ async fn profile_page(
                         caption { "Kennzahlen im Vergleich" }
                         thead { tr { th scope="col" { "Merkmal" } @for (name, _, _) in &comparisons { th scope="col" class="num" { (name) } } } }
                         tbody {
-                            @for (s, m, cells) in &figures {
+                            @for (i, (s, m, cells)) in figures.iter().enumerate() {
+                                @let group = figure_group(k, s, *m);
+                                @if i == 0 || figure_group(k, figures[i - 1].0, figures[i - 1].1) != group {
+                                    @if let Some(g) = &group { tr class="group" { th scope="rowgroup" colspan=(comparisons.len() + 1) { (g) } } }
+                                }
                                 tr {
-                                    th scope="row" {
-                                        a href=(format!("/atlas/{key}/gebiet/{layer_key}/{}{}", encode(&area_key), link_q.with(|q| { q.var = Some(series_param(s)); q.measure = Some(m.code().into()); }).encode())) { (s.label) }
-                                        @if *m == Measure::ShareOfTotal { " (Anteil)" }
+                                    th scope="row" class=[group.as_ref().map(|_| "indent")] {
+                                        a href=(format!("/atlas/{key}/gebiet/{layer_key}/{}{}", encode(&area_key), link_q.with(|q| { q.var = Some(series_param(s)); q.measure = Some(m.code().into()); }).encode())) {
+                                            @if group.is_some() { (s.breakdown.pairs().iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(", ")) } @else { (s.label) }
+                                        }
                                     }
                                     @for c in cells { td class="num" { (c) } }
                                 }

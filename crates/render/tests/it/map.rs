@@ -128,3 +128,24 @@ fn an_empty_map_is_still_a_valid_picture() {
     let doc = check(&svg);
     assert_eq!(text_of(child(doc.root_element(), "desc")), "Karte mit 0 Gebieten.");
 }
+
+#[test]
+fn a_point_far_outside_the_areas_neither_shrinks_the_map_nor_is_drawn() {
+    let geometry = square(0.0, 0.0, 1.0);
+    let area = |key| MapArea { key, name: key, geometry: &geometry, value: None, value_text: "keine Daten".into(), href: None };
+    let point = |key, x, y| MapPoint { key, label: key, location: Point::new(x, y), href: None };
+    let with = choropleth(&ChoroplethSpec {
+        title: "t",
+        areas: vec![area("a")],
+        breaks: None,
+        points: vec![point("innen", 0.5, 0.5), point("weit", 40.0, 40.0)],
+        highlight: None,
+        width: 200.0,
+        height: 200.0,
+    });
+    let without = choropleth(&ChoroplethSpec { title: "t", areas: vec![area("a")], breaks: None, points: vec![], highlight: None, width: 200.0, height: 200.0 });
+    let path = |svg: &str| svg.split(" d=\"").nth(1).map(|d| d.split('"').next().unwrap_or("").to_owned());
+    assert_eq!(path(&with), path(&without));
+    assert!(with.contains(r#"data-key="innen""#));
+    assert!(!with.contains(r#"data-key="weit""#));
+}
