@@ -51,7 +51,7 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
     let Manifest { release, content } = manifest;
     let data_files = data_files(content.file());
     let files: Vec<&Path> = data_files.iter().map(|p| p.as_path()).collect();
-    let sha256 = file_digest(&files).map_err(|source| ImportFailure::Io { file: content.file().display().to_string(), source })?;
+    let sha256 = import::file_digest(&files).map_err(|source| ImportFailure::Io { file: content.file().display().to_string(), source })?;
     if let Some(id) = store.has_release(release.kommune.as_str(), &release.title, &sha256)? {
         return Ok(Imported::AlreadyThere(id));
     }
@@ -102,16 +102,6 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
         content,
     })?;
     Ok(Imported::New(id))
-}
-
-/// Hex SHA-256 over the bytes of the files, in order.
-fn file_digest(files: &[&Path]) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for f in files {
-        hasher.update(std::fs::read(f)?);
-    }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The files whose bytes make up a release: a shapefile brings its sidecar files.
