@@ -162,7 +162,7 @@ fn value_text(v: &AreaValue<'_>, view: &View<'_>) -> String {
         (Some(x), _) => match view.measure {
             Measure::ShareOfTotal => format!("{} %", render::format_de(x, 1)),
             Measure::PerKm2 => format!("{} je km²", render::format_de(x, 0)),
-            Measure::Absolute if view.series.unit == domain::Unit::Percent => format!("{} %", render::format_auto(x)),
+            Measure::Absolute if view.series.unit == domain::Unit::Percent => format!("{} %", render::format_de(x, 1)),
             Measure::Absolute => render::format_auto(x),
         },
         (None, Some(s)) => format!("{} ({})", s.as_str(), s.meaning()),

@@ -46,8 +46,16 @@ fn the_demo_imports_with_exact_counts() {
     assert_eq!(koeln.institutions.len(), 305);
     let hamburg = snap.kommune("hamburg").unwrap();
     assert_eq!(hamburg.layer("stadtteil", None).unwrap().areas.len(), 99);
-    let with_data: std::collections::HashSet<&str> = hamburg.observations.iter().map(|o| o.observation.area.as_str()).collect();
+    let with_data: std::collections::HashSet<&str> =
+        hamburg.observations.iter().filter(|o| o.layer.as_str() == "stadtteil").map(|o| o.observation.area.as_str()).collect();
     assert_eq!(with_data.len(), 99);
+    assert!(hamburg.layer("stadtteil", None).unwrap().areas.iter().all(|a| a.parent.as_ref().map(|p| p.as_str()) == Some("Hamburg")));
+    let city = hamburg
+        .observations
+        .iter()
+        .find(|o| o.layer.as_str() == "stadt" && o.observation.variable.as_str() == "bevoelkerung")
+        .unwrap();
+    assert_eq!(city.observation.value.number(), Some(1_788_994.0));
 }
 
 #[test]
