@@ -379,8 +379,8 @@ async fn table_page(State(state): State<AppState>, Path(key): Path<String>, Quer
                         caption { (title) }
                         thead { tr {
                             th scope="col" { "Schlüssel" }
-                            th scope="col" aria-sort=(aria_sort("name")) { a href=(sort_link("name")) { "Gebiet" } }
-                            th scope="col" class="num" aria-sort=(aria_sort("wert")) { a href=(sort_link("wert")) { (view.measure.label()) } }
+                            th scope="col" aria-sort=(aria_sort("name")) { a href=(sort_link("name")) { "Gebiet" (arrow(aria_sort("name"))) } }
+                            th scope="col" class="num" aria-sort=(aria_sort("wert")) { a href=(sort_link("wert")) { (view.measure.label()) (arrow(aria_sort("wert"))) } }
                             th scope="col" { "Klasse" }
                         } }
                         tbody {
@@ -399,6 +399,15 @@ async fn table_page(State(state): State<AppState>, Path(key): Path<String>, Quer
             }
         },
     ))
+}
+
+/// The visible sort marker of a column header (the state is in `aria-sort` for screen readers).
+fn arrow(aria_sort: &str) -> &'static str {
+    match aria_sort {
+        "ascending" => " ▲",
+        "descending" => " ▼",
+        _ => "",
+    }
 }
 
 /// Escapes a CSV field for `;`-separated output.
@@ -601,12 +610,13 @@ async fn profile_page(
         })
         .collect();
     let line_title = format!("{} ({}) {}–{}", view.series.label, view.measure.label(), periods.first().map(ToString::to_string).unwrap_or_default(), periods.last().map(ToString::to_string).unwrap_or_default());
-    let suffix = if view.measure == Measure::ShareOfTotal { " %" } else { "" };
+    let unit = unit_label(&view);
+    let suffix = if unit == "%" { " %" } else { "" };
     let line = render::line_chart(&render::LineChartSpec {
         title: &line_title,
         periods: periods.iter().map(ToString::to_string).collect(),
         series: lines,
-        y_label: view.measure.label(),
+        y_label: &unit,
         value_suffix: suffix,
         width: 560.0,
         height: 320.0,
@@ -680,7 +690,7 @@ async fn profile_page(
         "karte",
         html! {
             nav class="breadcrumb" aria-label="Übergeordnete Gebiete" {
-                a href=(format!("/atlas/{key}{}", q.with(|q| q.layer = Some(layer_key.clone())).encode())) { (k.data.kommune.name) }
+                a href=(format!("/atlas/{key}{}", q.with(|q| q.layer = Some(layer_key.clone())).encode())) { "Karte " (k.data.kommune.name) }
                 @for (l, a) in &ancestors {
                     "› " a href=(format!("/atlas/{key}/gebiet/{}/{}{}", l.layer.key, encode(a.key.as_str()), link_q.encode())) { (a.name) } " "
                 }
@@ -712,7 +722,7 @@ async fn profile_page(
                 }
                 section {
                     figure { figcaption { "Lage" } (svg(locator)) }
-                    figure { figcaption { "Zeitreihe: " (view.series.label) " – " (view.measure.label()) } (svg(line)) }
+                    figure { figcaption { "Zeitreihe: " (view.series.label) " (" (unit) ")" } (svg(line)) }
                     @if let Some(age) = age {
                         figure { figcaption { "Altersaufbau " (view.period) " (Anteile in %; die Quelle gliedert das Alter nicht nach Geschlecht)" } (svg(age)) }
                     }
