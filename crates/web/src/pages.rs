@@ -282,15 +282,19 @@ async fn map_page(State(state): State<AppState>, Path(key): Path<String>, Query(
             })
         })
         .collect();
-    let points: Vec<render::MapPoint<'_>> = if q.show_schools() {
-        k.data
-            .institutions
-            .iter()
-            .map(|i| render::MapPoint { key: &i.institution.key, label: &i.institution.name, location: i.institution.location, href: None })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let point_labels: Vec<String> = if q.show_schools() { k.data.institutions.iter().map(|i| institution_label(&i.institution)).collect() } else { Vec::new() };
+    let points: Vec<render::MapPoint<'_>> = k
+        .data
+        .institutions
+        .iter()
+        .zip(&point_labels)
+        .map(|(i, label)| render::MapPoint {
+            key: &i.institution.key,
+            label,
+            location: i.institution.location,
+            href: Some(format!("/atlas/{key}/schulen#schule-{}", encode(&i.institution.key))),
+        })
+        .collect();
     let title = title_of(&view);
     let map = render::choropleth(&render::ChoroplethSpec { title: &title, areas, breaks: breaks.as_ref(), points, highlight: None, width: 760.0, height: 620.0 });
     let has_missing = values.iter().any(|v| v.value.is_none());
@@ -328,6 +332,17 @@ async fn map_page(State(state): State<AppState>, Path(key): Path<String>, Query(
             }
         },
     ))
+}
+
+/// "Name (Schulform), Schülerzahl: 220, Schulsozialindex: 5": the text of a school on the map.
+fn institution_label(i: &domain::Institution) -> String {
+    let mut text = format!("{} ({})", i.name, i.kind);
+    for (name, value) in &i.attributes {
+        if !value.is_empty() {
+            text.push_str(&format!(", {name}: {value}"));
+        }
+    }
+    text
 }
 
 fn sorted<'a>(mut values: Vec<AreaValue<'a>>, q: &ViewQuery) -> Vec<AreaValue<'a>> {
@@ -493,7 +508,7 @@ async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) ->
                 } }
                 tbody {
                     @for (i, area) in k.data.institutions.iter().zip(&located) {
-                        tr {
+                        tr id=(format!("schule-{}", i.institution.key)) {
                             td { (i.institution.key) } td { (i.institution.name) } td { (i.institution.kind) }
                             td { @if let (Some(a), Some(l)) = (area, finest) {
                                 a href=(format!("/atlas/{key}/gebiet/{}/{}", l.layer.key, encode(a.key.as_str()))) { (a.name) } } }

@@ -74,3 +74,14 @@ async fn the_home_page_redirects_to_the_only_kommune() {
     let (status, _, _) = get(&store, "/").await;
     assert_eq!(status, 303);
 }
+
+#[tokio::test]
+async fn schools_on_the_map_carry_their_attributes_and_link_to_their_row() {
+    let store = Arc::new(testdorf());
+    let (_, _, html) = get(&store, "/atlas/testdorf?layer=quartier&schools=1").await;
+    assert!(html.contains(r#"<a href="/atlas/testdorf/schulen#schule-100001" aria-label="Grundschule am Hafen (Grundschule), Schülerzahl: 220">"#), "{html}");
+    let (_, _, list) = get(&store, "/atlas/testdorf/schulen").await;
+    assert!(list.contains(r#"<tr id="schule-100001">"#));
+    let (_, _, without) = get(&store, "/atlas/testdorf?layer=quartier").await;
+    assert!(!without.contains("schule-100001"));
+}
