@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Context;
-use domain::{Audience, Kommune, Provenance, ReleaseId};
+use domain::{Kommune, Provenance, ReleaseId};
 use import::{ContentSpec, ImportErrors, Manifest};
 use store::{Content, NewRelease, Store};
 
@@ -56,15 +56,14 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
         return Ok(Imported::AlreadyThere(id));
     }
     // Imports check against everything stored, whatever its audience.
-    let snapshot = store.snapshot(Audience::Internal)?;
-    let current = snapshot.kommune(release.kommune.as_str());
+    let kommune = release.kommune.as_str();
     let content = match content {
         ContentSpec::Layer(spec) => {
             let data = import::read_layer(&spec)?;
             let mut areas = data.areas;
             if !data.parent_field_given
                 && let Some(parent) = &data.layer.parent
-                && let Some(parent_layer) = current.and_then(|k| k.layer(parent.as_str(), None))
+                && let Some(parent_layer) = store.newest_layer(kommune, parent.as_str())?
             {
                 let parents = domain::locate::parents_by_containment(&areas, &parent_layer.areas);
                 for (a, p) in areas.iter_mut().zip(parents) {
@@ -75,17 +74,11 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
         }
         ContentSpec::Statistics(spec) => {
             let data = import::read_statistics(&spec)?;
-            let known: Vec<(domain::LayerKey, HashSet<domain::AreaKey>)> = spec
-                .layers
-                .iter()
-                .map(|l| {
-                    let keys = current
-                        .and_then(|k| k.layer(l.as_str(), None))
-                        .map(|v| v.areas.iter().map(|a| a.key.clone()).collect())
-                        .unwrap_or_default();
-                    (l.clone(), keys)
-                })
-                .collect();
+            let mut known: Vec<(domain::LayerKey, HashSet<domain::AreaKey>)> = Vec::new();
+            for l in &spec.layers {
+                let keys = store.newest_layer(kommune, l.as_str())?.map(|v| v.areas.into_iter().map(|a| a.key).collect()).unwrap_or_default();
+                known.push((l.clone(), keys));
+            }
             let observations = import::check_area_keys(&data, &known)?;
             Content::Statistics { variables: data.variables, observations }
         }

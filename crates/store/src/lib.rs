@@ -135,6 +135,12 @@ impl Store {
         read::snapshot(&self.conn(), audience)
     }
 
+    /// The newest version of a layer, whatever its audience; imports check keys and find parent
+    /// areas against it.
+    pub fn newest_layer(&self, kommune: &str, layer: &str) -> Result<Option<LayerVersion>, StoreError> {
+        read::newest_layer(&self.conn(), kommune, layer)
+    }
+
     /// The observations of one release exactly as imported, if the viewer may see it.
     pub fn release_observations(&self, audience: Audience, id: ReleaseId) -> Result<Option<Vec<StoredObservation>>, StoreError> {
         read::release_observations(&self.conn(), audience, id)

@@ -210,6 +210,52 @@ fn observation(row: [Option<String>; 6], value: Option<f64>, release: i64) -> Re
     })
 }
 
+type VersionRow = (i64, String, String, Option<String>, Option<i32>, Option<i32>);
+
+fn version_row(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+/// A layer version with its areas, from a `layer_version` row.
+fn layer_version(conn: &Connection, (release, layer, name, parent, from, to): VersionRow) -> Result<LayerVersion, StoreError> {
+    let validity = Validity { from, to };
+    let mut stmt = conn.prepare_cached("SELECT key, name, parent, geometry FROM area WHERE release_id = ?1 ORDER BY key")?;
+    let mut areas = Vec::new();
+    for row in stmt.query_map([release], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+    })? {
+        let (k, name, parent, g) = row?;
+        areas.push(Area {
+            key: key::<AreaKey>("area", k)?,
+            name,
+            parent: parent.map(|p| key::<AreaKey>("area", p)).transpose()?,
+            validity,
+            geometry: geometry(g)?,
+        });
+    }
+    Ok(LayerVersion {
+        layer: Layer { key: key("layer_version", layer)?, name, parent: parent.map(|p| key("layer_version", p)).transpose()? },
+        validity,
+        release: ReleaseId(release),
+        areas,
+    })
+}
+
+/// The newest version of a layer of a Kommune, whatever its audience (for checks on import).
+pub(crate) fn newest_layer(conn: &Connection, kommune: &str, layer: &str) -> Result<Option<LayerVersion>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let row = conn
+        .query_row(
+            "SELECT layer_version.release_id, layer, name, parent, valid_from, valid_to FROM layer_version
+             JOIN release ON release.id = layer_version.release_id
+             WHERE release.kommune = ?1 AND layer_version.layer = ?2 ORDER BY layer_version.release_id DESC LIMIT 1",
+            (kommune, layer),
+            version_row,
+        )
+        .optional()?;
+    row.map(|r| layer_version(conn, r)).transpose()
+}
+
 pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot, StoreError> {
     let releases = visible_releases(conn, audience)?;
     let visible: HashSet<i64> = releases.iter().map(|(_, r)| r.id.0).collect();
@@ -240,37 +286,10 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
 
     // Layers, newest first.
     let mut stmt = conn.prepare("SELECT release_id, layer, name, parent, valid_from, valid_to FROM layer_version ORDER BY release_id DESC")?;
-    type VersionRow = (i64, String, String, Option<String>, Option<i32>, Option<i32>);
-    let versions: Vec<VersionRow> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut area_stmt = conn.prepare("SELECT key, name, parent, geometry FROM area WHERE release_id = ?1 ORDER BY key")?;
-    for (release, layer, name, parent, from, to) in versions {
-        let Some(&slot) = slots.get(&release) else { continue };
-        let validity = Validity { from, to };
-        let mut areas = Vec::new();
-        for row in area_stmt.query_map([release], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
-        })? {
-            let (k, name, parent, g) = row?;
-            areas.push(Area {
-                key: key::<AreaKey>("area", k)?,
-                name,
-                parent: parent.map(|p| key::<AreaKey>("area", p)).transpose()?,
-                validity,
-                geometry: geometry(g)?,
-            });
-        }
-        kommunen[slot].layer_versions.push(LayerVersion {
-            layer: Layer {
-                key: key("layer_version", layer)?,
-                name,
-                parent: parent.map(|p| key("layer_version", p)).transpose()?,
-            },
-            validity,
-            release: ReleaseId(release),
-            areas,
-        });
+    let versions: Vec<VersionRow> = stmt.query_map([], version_row)?.collect::<Result<_, _>>()?;
+    for row in versions {
+        let Some(&slot) = slots.get(&row.0) else { continue };
+        kommunen[slot].layer_versions.push(layer_version(conn, row)?);
     }
 
     // Variables: newest definition per key.

@@ -146,4 +146,6 @@ fn area_versions_are_chosen_by_year() {
     assert_eq!(k.layer("quartier", Some(2005)).unwrap().areas.len(), 1);
     assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas.len(), 2);
     assert_eq!(k.layer("quartier", None).unwrap().areas.len(), 2);
+    assert_eq!(store.newest_layer("testdorf", "quartier").unwrap().unwrap().validity, new);
+    assert!(store.newest_layer("testdorf", "bezirk").unwrap().is_none());
 }
