@@ -70,7 +70,7 @@ macro_rules! key_type {
         pub struct $name(String);
 
         impl $name {
-            /// Parses a key; see [`KeyError`] for the rules.
+            /// Parses a key; see [`KeyError`](crate::KeyError) for the rules.
             pub fn new(text: impl Into<String>) -> Result<Self, $crate::KeyError> {
                 let text = text.into();
                 $crate::check_key(&text)?;
