@@ -14,6 +14,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                link rel="icon" href="data:,";
                 title { (title) " – bimo Bildungsmonitor" }
                 link rel="stylesheet" href="/static/atlas.css";
                 script src="/static/atlas.js" defer {}
