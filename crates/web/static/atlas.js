@@ -9,9 +9,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const tip = document.getElementById("tooltip");
   const map = tip && tip.parentElement;
   if (!map) return;
+  // The outline of the area under the pointer or focus is drawn on top of all areas, so that
+  // neighbours drawn later cannot hide it.
+  const svg = map.querySelector("svg");
+  const outline = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  outline.setAttribute("class", "hover-outline");
+  outline.setAttribute("fill", "none");
+  outline.setAttribute("stroke", "#111");
+  outline.setAttribute("stroke-width", "2.5");
+  outline.setAttribute("pointer-events", "none");
+  if (svg) svg.appendChild(outline);
+  const trace = (el) => {
+    const path = el.querySelector("path.area") || (el.matches("path.area") ? el : null);
+    if (path) outline.setAttribute("d", path.getAttribute("d")); else outline.removeAttribute("d");
+  };
   const show = (el, x, y) => {
     const label = el.getAttribute("aria-label");
     if (!label) return;
+    trace(el);
     tip.textContent = label;
     tip.classList.add("on");
     const box = map.getBoundingClientRect();
@@ -19,13 +34,14 @@ document.addEventListener("DOMContentLoaded", () => {
     tip.style.top = (y - box.top + 12) + "px";
   };
   const target = (e) => e.target.closest("[aria-label].area, [aria-label].point, a[aria-label]");
-  map.addEventListener("mousemove", (e) => { const el = target(e); if (el) show(el, e.clientX, e.clientY); else tip.classList.remove("on"); });
-  map.addEventListener("mouseleave", () => tip.classList.remove("on"));
+  const hide = () => { tip.classList.remove("on"); outline.removeAttribute("d"); };
+  map.addEventListener("mousemove", (e) => { const el = target(e); if (el) show(el, e.clientX, e.clientY); else hide(); });
+  map.addEventListener("mouseleave", hide);
   map.addEventListener("focusin", (e) => {
     const el = target(e);
     if (!el) return;
     const r = el.getBoundingClientRect();
     show(el, r.left + r.width / 2, r.top + r.height / 2);
   });
-  map.addEventListener("focusout", () => tip.classList.remove("on"));
+  map.addEventListener("focusout", hide);
 });
