@@ -78,6 +78,9 @@ for u in "${URLS[@]}"; do
 done
 
 mkdir -p "$SCRATCH/nginx/logs"
+# nginx's workers run as an unprivileged user when started as root: let them read the web root.
+chmod 755 "$SCRATCH"
+chmod -R a+rX "$WEB"
 cat >"$SCRATCH/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $SCRATCH/nginx/nginx.pid;
