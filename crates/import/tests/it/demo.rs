@@ -268,7 +268,7 @@ fn every_demo_manifest_reads_without_error() {
             }
         }
     }
-    assert_eq!(count, 8);
+    assert_eq!(count, 10);
 }
 
 #[test]
