@@ -4,7 +4,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
 use domain::{Breakdown, Period, Release, ReleaseId, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -60,24 +63,57 @@ fn release_dto<'a>(kommune: &'a str, r: &'a Release) -> ReleaseDto<'a> {
     }
 }
 
-async fn releases(State(state): State<AppState>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
-    let list: Vec<ReleaseDto<'_>> = atlas
-        .kommunen
+/// Response bodies that depend only on the data version, serialised once when the atlas is built
+/// so that serving them costs no more than serving a file.
+pub(crate) struct Bodies {
+    releases: Bytes,
+    kommunen: Bytes,
+}
+
+/// The per-Kommune bodies of [`Bodies`].
+pub(crate) struct KommuneBodies {
+    layers: Bytes,
+    variables: Bytes,
+    institutions: Bytes,
+}
+
+impl KommuneBodies {
+    /// Placeholder while the Kommune's atlas is being built.
+    pub(crate) fn empty() -> KommuneBodies {
+        KommuneBodies { layers: Bytes::new(), variables: Bytes::new(), institutions: Bytes::new() }
+    }
+}
+
+pub(crate) fn bodies(kommunen: &[KommuneAtlas]) -> Bodies {
+    let releases: Vec<ReleaseDto<'_>> = kommunen
         .iter()
         .flat_map(|k| k.data.releases.iter().map(move |r| release_dto(k.data.kommune.key.as_str(), r)))
         .collect();
-    Ok(Json(list).into_response())
+    let list: Vec<serde_json::Value> = kommunen
+        .iter()
+        .map(|k| json!({ "key": k.data.kommune.key.as_str(), "name": k.data.kommune.name, "ags": k.data.kommune.ags }))
+        .collect();
+    Bodies { releases: to_json(&releases), kommunen: to_json(&list) }
+}
+
+fn to_json(value: &impl Serialize) -> Bytes {
+    // Serialising plain data structures cannot fail.
+    serde_json::to_vec(value).unwrap_or_default().into()
+}
+
+/// A prepared body; cloning `Bytes` only counts a reference.
+fn json_body(body: &Bytes, content_type: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], Body::from(body.clone())).into_response()
+}
+
+async fn releases(State(state): State<AppState>) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
+    Ok(json_body(&atlas.bodies.releases, "application/json"))
 }
 
 async fn kommunen(State(state): State<AppState>) -> Result<Response, AppError> {
     let atlas = state.atlas().await?;
-    let list: Vec<serde_json::Value> = atlas
-        .kommunen
-        .iter()
-        .map(|k| json!({ "key": k.data.kommune.key.as_str(), "name": k.data.kommune.name, "ags": k.data.kommune.ags }))
-        .collect();
-    Ok(Json(list).into_response())
+    Ok(json_body(&atlas.bodies.kommunen, "application/json"))
 }
 
 fn kommune<'a>(atlas: &'a crate::atlas::Atlas, key: &str) -> Result<&'a KommuneAtlas, AppError> {
@@ -86,7 +122,127 @@ fn kommune<'a>(atlas: &'a crate::atlas::Atlas, key: &str) -> Result<&'a KommuneA
 
 async fn layers(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
     let atlas = state.atlas().await?;
+    Ok(json_body(&kommune(&atlas, &key)?.bodies.layers, "application/json"))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn areas(State(state): State<AppState>, Path((key, layer)): Path<(String, String)>, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
+    let body = k.areas_geojson(&layer, q.year).ok_or_else(|| AppError::NotFound(format!("no layer {layer:?}")))?;
+    Ok(json_body(&body, "application/geo+json"))
+}
+
+async fn variables(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
+    Ok(json_body(&kommune(&atlas, &key)?.bodies.variables, "application/json"))
+}
+
+#[derive(Deserialize)]
+struct ObservationQuery {
+    layer: Option<String>,
+    variable: Option<String>,
+    breakdown: Option<String>,
+    period: Option<String>,
+    area: Option<String>,
+    release: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ObservationDto<'a> {
+    layer: &'a str,
+    area: &'a str,
+    variable: &'a str,
+    period: String,
+    breakdown: String,
+    value: Option<f64>,
+    symbol: Option<&'static str>,
+    release: i64,
+}
+
+fn observation_dto(o: &store::StoredObservation) -> ObservationDto<'_> {
+    let ob = &o.observation;
+    let (value, symbol) = match ob.value {
+        Value::Number(x) => (Some(x), None),
+        Value::Symbol(s) => (None, Some(s.as_str())),
+    };
+    ObservationDto {
+        layer: o.layer.as_str(),
+        area: ob.area.as_str(),
+        variable: ob.variable.as_str(),
+        period: ob.period.to_string(),
+        breakdown: ob.breakdown.to_string(),
+        value,
+        symbol,
+        release: o.release.0,
+    }
+}
+
+/// The parsed filters of an observations query.
+struct Filter {
+    layer: Option<String>,
+    variable: Option<String>,
+    breakdown: Option<Breakdown>,
+    period: Option<Period>,
+    area: Option<String>,
+}
+
+impl Filter {
+    fn keeps(&self, o: &store::StoredObservation) -> bool {
+        self.layer.as_deref().is_none_or(|l| o.layer.as_str() == l)
+            && self.variable.as_deref().is_none_or(|v| o.observation.variable.as_str() == v)
+            && self.breakdown.as_ref().is_none_or(|b| &o.observation.breakdown == b)
+            && self.period.is_none_or(|p| o.observation.period == p)
+            && self.area.as_deref().is_none_or(|a| o.observation.area.as_str() == a)
+    }
+}
+
+async fn observations(State(state): State<AppState>, Path(key): Path<String>, Query(q): Query<ObservationQuery>) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
+    let filter = Filter {
+        breakdown: q.breakdown.as_deref().map(Breakdown::parse).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?,
+        period: q.period.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?,
+        layer: q.layer,
+        variable: q.variable,
+        area: q.area,
+    };
+    let release = q.release.map(ReleaseId);
+    if let Some(id) = release
+        && kommune(&atlas, &key)?.data.release(id).is_none()
+    {
+        return Err(AppError::NotFound(format!("no release {id}")));
+    }
+    let store = Arc::clone(&state.store);
+    let audience = state.audience;
+    // Filtering and serialising thousands of rows is CPU work: keep it off the request runtime.
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let k = kommune(&atlas, &key)?;
+        let stored;
+        let rows: &[store::StoredObservation] = match release {
+            Some(id) => {
+                stored = store.release_observations(audience, id).map_err(AppError::internal)?.unwrap_or_default();
+                &stored
+            }
+            None => &k.data.observations,
+        };
+        let list: Vec<ObservationDto<'_>> = rows.iter().filter(|o| filter.keeps(o)).map(observation_dto).collect();
+        serde_json::to_vec(&list).map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+async fn institutions(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
+    Ok(json_body(&kommune(&atlas, &key)?.bodies.institutions, "application/geo+json"))
+}
+
+fn layers_json(k: &KommuneAtlas) -> Bytes {
     let list: Vec<serde_json::Value> = k
         .data
         .layer_versions
@@ -103,24 +259,10 @@ async fn layers(State(state): State<AppState>, Path(key): Path<String>) -> Resul
             })
         })
         .collect();
-    Ok(Json(list).into_response())
+    to_json(&list)
 }
 
-#[derive(Deserialize)]
-struct YearQuery {
-    year: Option<i32>,
-}
-
-async fn areas(State(state): State<AppState>, Path((key, layer)): Path<(String, String)>, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
-    let body = k.areas_geojson(&layer, q.year).ok_or_else(|| AppError::NotFound(format!("no layer {layer:?}")))?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body.to_string()).into_response())
-}
-
-async fn variables(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+fn variables_json(k: &KommuneAtlas) -> Bytes {
     let list: Vec<serde_json::Value> = k
         .data
         .variables
@@ -145,70 +287,10 @@ async fn variables(State(state): State<AppState>, Path(key): Path<String>) -> Re
             })
         })
         .collect();
-    Ok(Json(list).into_response())
+    to_json(&list)
 }
 
-#[derive(Deserialize)]
-struct ObservationQuery {
-    layer: Option<String>,
-    variable: Option<String>,
-    breakdown: Option<String>,
-    period: Option<String>,
-    area: Option<String>,
-    release: Option<i64>,
-}
-
-async fn observations(State(state): State<AppState>, Path(key): Path<String>, Query(q): Query<ObservationQuery>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
-    let breakdown = q.breakdown.as_deref().map(Breakdown::parse).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let period = q.period.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let rows: Vec<store::StoredObservation> = match q.release {
-        Some(id) => {
-            if k.data.release(ReleaseId(id)).is_none() {
-                return Err(AppError::NotFound(format!("no release {id}")));
-            }
-            let store = std::sync::Arc::clone(&state.store);
-            let audience = state.audience;
-            tokio::task::spawn_blocking(move || store.release_observations(audience, ReleaseId(id)))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?
-                .unwrap_or_default()
-        }
-        None => k.data.observations.clone(),
-    };
-    let list: Vec<serde_json::Value> = rows
-        .iter()
-        .filter(|o| q.layer.as_deref().is_none_or(|l| o.layer.as_str() == l))
-        .filter(|o| q.variable.as_deref().is_none_or(|v| o.observation.variable.as_str() == v))
-        .filter(|o| breakdown.as_ref().is_none_or(|b| &o.observation.breakdown == b))
-        .filter(|o| period.is_none_or(|p| o.observation.period == p))
-        .filter(|o| q.area.as_deref().is_none_or(|a| o.observation.area.as_str() == a))
-        .map(|o| {
-            let ob = &o.observation;
-            let (value, symbol) = match ob.value {
-                Value::Number(x) => (Some(x), None),
-                Value::Symbol(s) => (None, Some(s.as_str())),
-            };
-            json!({
-                "layer": o.layer.as_str(),
-                "area": ob.area.as_str(),
-                "variable": ob.variable.as_str(),
-                "period": ob.period.to_string(),
-                "breakdown": ob.breakdown.to_string(),
-                "value": value,
-                "symbol": symbol,
-                "release": o.release.0,
-            })
-        })
-        .collect();
-    Ok(Json(list).into_response())
-}
-
-async fn institutions(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+fn institutions_json(k: &KommuneAtlas) -> Bytes {
     let features: Vec<serde_json::Value> = k
         .data
         .institutions
@@ -224,5 +306,9 @@ async fn institutions(State(state): State<AppState>, Path(key): Path<String>) ->
             })
         })
         .collect();
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], json!({ "type": "FeatureCollection", "features": features }).to_string()).into_response())
+    to_json(&json!({ "type": "FeatureCollection", "features": features }))
+}
+
+pub(crate) fn kommune_bodies(k: &KommuneAtlas) -> KommuneBodies {
+    KommuneBodies { layers: layers_json(k), variables: variables_json(k), institutions: institutions_json(k) }
 }

@@ -15,12 +15,15 @@ use store::{KommuneData, LayerVersion, Snapshot};
 pub struct Atlas {
     /// One per Kommune, by name.
     pub kommunen: Vec<KommuneAtlas>,
+    pub(crate) bodies: crate::api::Bodies,
 }
 
 impl Atlas {
     /// Indexes a snapshot.
     pub fn new(snapshot: Snapshot) -> Atlas {
-        Atlas { kommunen: snapshot.kommunen.into_iter().map(KommuneAtlas::new).collect() }
+        let kommunen: Vec<KommuneAtlas> = snapshot.kommunen.into_iter().map(KommuneAtlas::new).collect();
+        let bodies = crate::api::bodies(&kommunen);
+        Atlas { kommunen, bodies }
     }
 
     /// The atlas of one Kommune.
@@ -82,7 +85,8 @@ pub struct KommuneAtlas {
     pub series: Vec<Series>,
     cells: HashMap<CellKey, HashMap<AreaKey, (Value, ReleaseId)>>,
     area_m2: HashMap<(ReleaseId, AreaKey), f64>,
-    geojson: HashMap<ReleaseId, std::sync::Arc<str>>,
+    geojson: HashMap<ReleaseId, axum::body::Bytes>,
+    pub(crate) bodies: crate::api::KommuneBodies,
 }
 
 /// One area's value in a map or table.
@@ -162,11 +166,20 @@ impl KommuneAtlas {
             .filter_map(|(r, a)| Some(((r, a.key.clone()), a.geometry.as_ref()?.geodesic_area_unsigned())))
             .collect();
         let geojson = data.layer_versions.iter().map(|v| (v.release, layer_geojson(v))).collect();
-        KommuneAtlas { data, series, cells, area_m2, geojson }
+        let mut k = KommuneAtlas {
+            data,
+            series,
+            cells,
+            area_m2,
+            geojson,
+            bodies: crate::api::KommuneBodies::empty(),
+        };
+        k.bodies = crate::api::kommune_bodies(&k);
+        k
     }
 
     /// The areas of a layer version as a GeoJSON FeatureCollection, serialised once per data version.
-    pub fn areas_geojson(&self, layer: &str, year: Option<i32>) -> Option<std::sync::Arc<str>> {
+    pub fn areas_geojson(&self, layer: &str, year: Option<i32>) -> Option<axum::body::Bytes> {
         let v = self.data.layer(layer, year)?;
         self.geojson.get(&v.release).cloned()
     }
@@ -282,7 +295,7 @@ impl KommuneAtlas {
     }
 }
 
-fn layer_geojson(v: &LayerVersion) -> std::sync::Arc<str> {
+fn layer_geojson(v: &LayerVersion) -> axum::body::Bytes {
     let features: Vec<geojson::Feature> = v
         .areas
         .iter()
@@ -302,5 +315,5 @@ fn layer_geojson(v: &LayerVersion) -> std::sync::Arc<str> {
             }
         })
         .collect();
-    geojson::FeatureCollection { bbox: None, features, foreign_members: None }.to_string().into()
+    axum::body::Bytes::from(geojson::FeatureCollection { bbox: None, features, foreign_members: None }.to_string())
 }
