@@ -75,12 +75,14 @@ pub(crate) struct KommuneBodies {
     layers: Bytes,
     variables: Bytes,
     institutions: Bytes,
+    /// The JSON object of each current observation, in the order of `KommuneData::observations`.
+    observation_rows: Vec<Box<str>>,
 }
 
 impl KommuneBodies {
     /// Placeholder while the Kommune's atlas is being built.
     pub(crate) fn empty() -> KommuneBodies {
-        KommuneBodies { layers: Bytes::new(), variables: Bytes::new(), institutions: Bytes::new() }
+        KommuneBodies { layers: Bytes::new(), variables: Bytes::new(), institutions: Bytes::new(), observation_rows: Vec::new() }
     }
 }
 
@@ -221,16 +223,27 @@ async fn observations(State(state): State<AppState>, Path(key): Path<String>, Qu
     // Filtering and serialising thousands of rows is CPU work: keep it off the request runtime.
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let k = kommune(&atlas, &key)?;
-        let stored;
-        let rows: &[store::StoredObservation] = match release {
+        match release {
             Some(id) => {
-                stored = store.release_observations(audience, id).map_err(AppError::internal)?.unwrap_or_default();
-                &stored
+                let rows = store.release_observations(audience, id).map_err(AppError::internal)?.unwrap_or_default();
+                let list: Vec<ObservationDto<'_>> = rows.iter().filter(|o| filter.keeps(o)).map(observation_dto).collect();
+                serde_json::to_vec(&list).map_err(AppError::internal)
             }
-            None => &k.data.observations,
-        };
-        let list: Vec<ObservationDto<'_>> = rows.iter().filter(|o| filter.keeps(o)).map(observation_dto).collect();
-        serde_json::to_vec(&list).map_err(AppError::internal)
+            None => {
+                // The current rows are serialised once per data version; a request only joins them.
+                let mut body = Vec::with_capacity(64 * 1024);
+                body.push(b'[');
+                let rows = k.data.observations.iter().zip(&k.bodies.observation_rows);
+                for (i, (_, json)) in rows.filter(|(o, _)| filter.keeps(o)).enumerate() {
+                    if i > 0 {
+                        body.push(b',');
+                    }
+                    body.extend_from_slice(json.as_bytes());
+                }
+                body.push(b']');
+                Ok(body)
+            }
+        }
     })
     .await
     .map_err(AppError::internal)??;
@@ -310,5 +323,11 @@ fn institutions_json(k: &KommuneAtlas) -> Bytes {
 }
 
 pub(crate) fn kommune_bodies(k: &KommuneAtlas) -> KommuneBodies {
-    KommuneBodies { layers: layers_json(k), variables: variables_json(k), institutions: institutions_json(k) }
+    let observation_rows = k
+        .data
+        .observations
+        .iter()
+        .map(|o| serde_json::to_string(&observation_dto(o)).unwrap_or_default().into_boxed_str())
+        .collect();
+    KommuneBodies { layers: layers_json(k), variables: variables_json(k), institutions: institutions_json(k), observation_rows }
 }

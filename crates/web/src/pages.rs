@@ -390,8 +390,8 @@ async fn table_page(State(state): State<AppState>, Path(key): Path<String>, Quer
                     h2 { (title) }
                     p { a href=(format!("/atlas/{key}/tabelle.csv{}", q.encode())) download { "Als CSV herunterladen" } " · "
                         a href=(format!("/atlas/{key}{}", q.encode())) { "Als Karte zeigen" } }
-                    table class="data" {
-                        caption { (title) }
+                    div class="scroll" { table class="data" {
+                        caption class="sr-only" { (title) }
                         thead { tr {
                             th scope="col" { "Schlüssel" }
                             th scope="col" aria-sort=(aria_sort("name")) { a href=(sort_link("name")) { "Gebiet" (arrow(aria_sort("name"))) } }
@@ -408,7 +408,7 @@ async fn table_page(State(state): State<AppState>, Path(key): Path<String>, Quer
                                 }
                             }
                         }
-                    }
+                    } }
                     (sources(&releases))
                 }
             }
@@ -499,8 +499,8 @@ async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) ->
             h1 { "Schulen in " (k.data.kommune.name) }
             p { (k.data.institutions.len()) " Einrichtungen. "
                 a href=(format!("/atlas/{key}?schools=1")) { "Auf der Karte zeigen" } }
-            table class="data" {
-                caption { "Schulen mit Schulform, Lage und Merkmalen" }
+            div class="scroll" { table class="data" {
+                caption class="sr-only" { "Schulen mit Schulform, Lage und Merkmalen" }
                 thead { tr {
                     th scope="col" { "Schulnummer" } th scope="col" { "Name" } th scope="col" { "Schulform" }
                     th scope="col" { (finest.map(|l| l.layer.name.as_str()).unwrap_or("Gebiet")) }
@@ -518,10 +518,29 @@ async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) ->
                         }
                     }
                 }
-            }
+            } }
             (sources(&releases))
         },
     ))
+}
+
+/// German name of a release kind.
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "layer" => "Gebiete",
+        "statistics" => "Statistik",
+        "institutions" => "Einrichtungen",
+        other => other,
+    }
+}
+
+/// "2026-11-26T09:29:41Z" → "26.11.2026, 09:29 UTC"; other text is returned as it is.
+fn german_timestamp(rfc3339: &str) -> String {
+    let parts = (rfc3339.get(0..4), rfc3339.get(5..7), rfc3339.get(8..10), rfc3339.get(11..16));
+    match parts {
+        (Some(y), Some(m), Some(d), Some(hm)) if rfc3339.ends_with('Z') => format!("{d}.{m}.{y}, {hm} UTC"),
+        _ => rfc3339.to_owned(),
+    }
 }
 
 async fn releases_page(State(state): State<AppState>) -> Result<Markup, AppError> {
@@ -535,20 +554,22 @@ async fn releases_page(State(state): State<AppState>) -> Result<Markup, AppError
             p { "Jeder Import ist ein unveränderlicher Datenstand. Eine korrigierte Datei wird ein neuer Datenstand; ältere bleiben über die API abrufbar. Ohne Anmeldung sind nur öffentliche Datenstände sichtbar." }
             @for k in &atlas.kommunen {
                 h2 { (k.data.kommune.name) }
-                table class="data" {
+                div class="scroll" { table class="data" {
+                    caption class="sr-only" { "Datenstände " (k.data.kommune.name) }
                     thead { tr { th scope="col" { "Nr." } th scope="col" { "Titel" } th scope="col" { "Art" } th scope="col" { "Quelle" }
                         th scope="col" { "Lizenz" } th scope="col" { "Namensnennung" } th scope="col" { "Importiert" } th scope="col" { "Datei (SHA-256)" } } }
                     tbody {
                         @for r in &k.data.releases {
                             tr id=(format!("release-{}", r.id)) {
-                                td { (r.id) } td { (r.title) } td { (r.kind) }
+                                td { (r.id) } td { (r.title) } td { (kind_label(&r.kind)) }
                                 td { @if let Some(u) = &r.provenance.url { a href=(u) { (r.provenance.source) } } @else { (r.provenance.source) } }
-                                td { (r.provenance.licence) } td { (r.provenance.attribution) } td { (r.imported_at) }
-                                td { (r.file) br; code { (r.sha256.get(..16).unwrap_or(&r.sha256)) "…" } }
+                                td class="nowrap" { (r.provenance.licence) } td { (r.provenance.attribution) }
+                                td class="nowrap" { time datetime=(r.imported_at) { (german_timestamp(&r.imported_at)) } }
+                                td class="file" { (r.file) br; code title=(r.sha256) { (r.sha256.get(..16).unwrap_or(&r.sha256)) "…" } }
                             }
                         }
                     }
-                }
+                } }
             }
         },
     ))
@@ -562,7 +583,14 @@ fn figure_group(k: &KommuneAtlas, s: &Series, m: Measure) -> Option<String> {
     }
     let label = k.data.variable(s.variable.as_str()).map(|v| v.variable.label.as_str()).unwrap_or(s.variable.as_str());
     let dims: Vec<&str> = s.breakdown.pairs().iter().map(|(d, _)| d.as_str()).collect();
+    let dims: Vec<String> = dims.iter().map(|d| capitalised(d)).collect();
     Some(format!("{label} nach {} ({})", dims.join(", "), m.label()))
+}
+
+/// The text with its first letter in upper case ("alter" → "Alter").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The measure a key figure is shown in: shares for parts, values as published otherwise.
@@ -746,13 +774,14 @@ async fn profile_page(
             section aria-labelledby="schulen" {
                 h2 id="schulen" { "Schulen im Gebiet (" (schools.len()) ")" }
                 @if schools.is_empty() { p { "Keine Schule liegt in diesem Gebiet." } } @else {
-                    table class="data" {
+                    div class="scroll" { table class="data" {
+                        caption class="sr-only" { "Schulen in " (area.name) }
                         thead { tr { th scope="col" { "Schulnummer" } th scope="col" { "Name" } th scope="col" { "Schulform" } th scope="col" { "Merkmale" } } }
                         tbody { @for s in &schools { tr {
                             td { (s.institution.key) } td { (s.institution.name) } td { (s.institution.kind) }
                             td { @for (i, (n, v)) in s.institution.attributes.iter().enumerate() { @if i > 0 { ", " } (n) ": " (v) } }
                         } } }
-                    }
+                    } }
                 }
             }
             (sources(&releases))

@@ -54,7 +54,7 @@ pub(crate) fn sources(releases: &[&Release]) -> Markup {
                 @for (i, r) in releases.iter().enumerate() {
                     @if i > 0 { "; " }
                     (r.provenance.attribution) " – " (r.title) " (Lizenz: " (r.provenance.licence) ", "
-                    a href=(format!("/quellen#release-{}", r.id)) { "Datenstand " (r.id) } ")"
+                    a class="nowrap" href=(format!("/quellen#release-{}", r.id)) { "Datenstand " (r.id) } ")"
                 }
             }
         }

@@ -40,8 +40,9 @@ document.addEventListener("DOMContentLoaded", () => {
   map.addEventListener("focusin", (e) => {
     const el = target(e);
     if (!el) return;
+    // Beside the focused area, not on it, so that its outline stays visible.
     const r = el.getBoundingClientRect();
-    show(el, r.left + r.width / 2, r.top + r.height / 2);
+    show(el, r.right, r.bottom);
   });
   map.addEventListener("focusout", hide);
 });
