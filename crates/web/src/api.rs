@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -77,12 +78,14 @@ pub(crate) struct KommuneBodies {
     institutions: Bytes,
     /// The JSON object of each current observation, in the order of `KommuneData::observations`.
     observation_rows: Vec<Box<str>>,
+    /// Positions of the observations of each (layer, variable), for the common filtered query.
+    by_layer_variable: HashMap<(String, String), Vec<usize>>,
 }
 
 impl KommuneBodies {
     /// Placeholder while the Kommune's atlas is being built.
     pub(crate) fn empty() -> KommuneBodies {
-        KommuneBodies { layers: Bytes::new(), variables: Bytes::new(), institutions: Bytes::new(), observation_rows: Vec::new() }
+        KommuneBodies { layers: Bytes::new(), variables: Bytes::new(), institutions: Bytes::new(), observation_rows: Vec::new(), by_layer_variable: HashMap::new() }
     }
 }
 
@@ -233,12 +236,20 @@ async fn observations(State(state): State<AppState>, Path(key): Path<String>, Qu
                 // The current rows are serialised once per data version; a request only joins them.
                 let mut body = Vec::with_capacity(64 * 1024);
                 body.push(b'[');
-                let rows = k.data.observations.iter().zip(&k.bodies.observation_rows);
-                for (i, (_, json)) in rows.filter(|(o, _)| filter.keeps(o)).enumerate() {
-                    if i > 0 {
+                let all: Vec<usize>;
+                let candidates: &[usize] = match (&filter.layer, &filter.variable) {
+                    (Some(l), Some(v)) => k.bodies.by_layer_variable.get(&(l.clone(), v.clone())).map_or(&[], Vec::as_slice),
+                    _ => {
+                        all = (0..k.data.observations.len()).collect();
+                        &all
+                    }
+                };
+                let kept = candidates.iter().filter(|&&i| filter.keeps(&k.data.observations[i]));
+                for (n, &i) in kept.enumerate() {
+                    if n > 0 {
                         body.push(b',');
                     }
-                    body.extend_from_slice(json.as_bytes());
+                    body.extend_from_slice(k.bodies.observation_rows[i].as_bytes());
                 }
                 body.push(b']');
                 Ok(body)
@@ -329,5 +340,15 @@ pub(crate) fn kommune_bodies(k: &KommuneAtlas) -> KommuneBodies {
         .iter()
         .map(|o| serde_json::to_string(&observation_dto(o)).unwrap_or_default().into_boxed_str())
         .collect();
-    KommuneBodies { layers: layers_json(k), variables: variables_json(k), institutions: institutions_json(k), observation_rows }
+    let mut by_layer_variable: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, o) in k.data.observations.iter().enumerate() {
+        by_layer_variable.entry((o.layer.to_string(), o.observation.variable.to_string())).or_default().push(i);
+    }
+    KommuneBodies {
+        layers: layers_json(k),
+        variables: variables_json(k),
+        institutions: institutions_json(k),
+        observation_rows,
+        by_layer_variable,
+    }
 }

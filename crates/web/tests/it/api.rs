@@ -75,3 +75,17 @@ async fn unknown_things_are_404_and_bad_queries_400() {
     assert_eq!(get(&store, "/api/kommunen/testdorf/layers/bezirk/areas").await.0, 404);
     assert_eq!(get(&store, "/api/kommunen/testdorf/observations?period=20x").await.0, 400);
 }
+
+#[tokio::test]
+async fn the_indexed_query_by_layer_and_variable_gives_the_same_rows() {
+    let store = Arc::new(testdorf());
+    let (_, _, body) = get(&store, "/api/kommunen/testdorf/observations?layer=quartier&variable=einwohner&period=2012&breakdown=").await;
+    let rows: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let mut got: Vec<(String, f64)> = rows.iter().map(|r| (r["area"].as_str().unwrap().to_owned(), r["value"].as_f64().unwrap())).collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(got, [("1".into(), 500.0), ("2".into(), 600.0)]);
+    let (_, _, none) = get(&store, "/api/kommunen/testdorf/observations?layer=quartier&variable=kinder").await;
+    assert_eq!(none, "[]");
+    let (_, _, all) = get(&store, "/api/kommunen/testdorf/observations?layer=quartier&variable=einwohner").await;
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&all).unwrap().len(), 8);
+}
