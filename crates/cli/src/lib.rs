@@ -51,7 +51,8 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
     let Manifest { release, content } = manifest;
     let data_files = data_files(content.file());
     let files: Vec<&Path> = data_files.iter().map(|p| p.as_path()).collect();
-    let sha256 = import::file_digest(&files).map_err(|source| ImportFailure::Io { file: content.file().display().to_string(), source })?;
+    let sha256 = import::file_digest(&files)
+        .map_err(|source| ImportFailure::Io { file: content.file().display().to_string(), source })?;
     if let Some(id) = store.has_release(release.kommune.as_str(), &release.title, &sha256)? {
         return Ok(Imported::AlreadyThere(id));
     }
@@ -76,7 +77,10 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
             let data = import::read_statistics(&spec)?;
             let mut known: Vec<(domain::LayerKey, HashSet<domain::AreaKey>)> = Vec::new();
             for l in &spec.layers {
-                let keys = store.newest_layer(kommune, l.as_str())?.map(|v| v.areas.into_iter().map(|a| a.key).collect()).unwrap_or_default();
+                let keys = store
+                    .newest_layer(kommune, l.as_str())?
+                    .map(|v| v.areas.into_iter().map(|a| a.key).collect())
+                    .unwrap_or_default();
                 known.push((l.clone(), keys));
             }
             let observations = import::check_area_keys(&data, &known)?;
@@ -87,10 +91,20 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
     let id = store.import(NewRelease {
         kommune: Kommune { key: release.kommune, name: release.kommune_name, ags: release.ags },
         title: release.title,
-        provenance: Provenance { source: release.source, licence: release.licence, attribution: release.attribution, url: release.url },
+        provenance: Provenance {
+            source: release.source,
+            licence: release.licence,
+            attribution: release.attribution,
+            url: release.url,
+        },
         audience: release.audience,
         imported_at: now.to_owned(),
-        file: files.iter().filter_map(|f| f.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join(", "),
+        file: files
+            .iter()
+            .filter_map(|f| f.file_name())
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", "),
         sha256,
         content,
     })?;

@@ -74,7 +74,9 @@ fn import_all(store: &Store, manifests: &[PathBuf]) -> anyhow::Result<()> {
     for m in manifests {
         let started = std::time::Instant::now();
         match import_manifest(store, m, &now_rfc3339()) {
-            Ok(Imported::New(id)) => eprintln!("imported {} as release {id} in {:.1} s", m.display(), started.elapsed().as_secs_f64()),
+            Ok(Imported::New(id)) => {
+                eprintln!("imported {} as release {id} in {:.1} s", m.display(), started.elapsed().as_secs_f64())
+            }
             Ok(Imported::AlreadyThere(id)) => eprintln!("{} is already release {id}; skipped", m.display()),
             Err(e) => anyhow::bail!("import of {} failed; the store is unchanged:\n{e}", display(m)),
         }
@@ -102,7 +104,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo { store, serve: s, files, no_serve } => {
             let st = open(&store)?;
-            let files = files.canonicalize().with_context(|| format!("cannot find the demo files in {}", files.display()))?;
+            let files =
+                files.canonicalize().with_context(|| format!("cannot find the demo files in {}", files.display()))?;
             import_all(&st, &bimo::demo_manifests(&files)?)?;
             if !no_serve {
                 runtime.block_on(serve(st, s.listen))?;
@@ -115,7 +118,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

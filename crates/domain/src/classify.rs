@@ -18,8 +18,7 @@ pub enum ClassMethod {
 
 impl ClassMethod {
     /// All methods, in the order offered to users.
-    pub const ALL: [ClassMethod; 3] =
-        [ClassMethod::Quantile, ClassMethod::EqualInterval, ClassMethod::NaturalBreaks];
+    pub const ALL: [ClassMethod; 3] = [ClassMethod::Quantile, ClassMethod::EqualInterval, ClassMethod::NaturalBreaks];
 
     /// URL and file code.
     pub fn code(self) -> &'static str {

@@ -32,7 +32,7 @@ pub use geography::{Area, AreaKey, Kommune, KommuneKey, Layer, LayerKey, Validit
 pub use institution::Institution;
 pub use observation::{Breakdown, Observation, Symbol, Unit, Value, Variable, VariableKey};
 pub use period::Period;
-pub use release::{Audience, Release, ReleaseId, Provenance};
+pub use release::{Audience, Provenance, Release, ReleaseId};
 
 /// A key that failed to parse: empty, too long, or with characters that cannot appear in a URL
 /// path segment.

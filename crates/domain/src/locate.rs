@@ -65,12 +65,14 @@ pub fn parents_by_containment(children: &[crate::Area], parents: &[crate::Area])
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, MultiPolygon};
+    use geo::{MultiPolygon, polygon};
 
     #[test]
     fn finds_the_containing_square() {
-        let a = MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
-        let b = MultiPolygon::new(vec![polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)]]);
+        let a =
+            MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+        let b =
+            MultiPolygon::new(vec![polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)]]);
         let idx = AreaIndex::new([&a, &b]);
         assert_eq!(idx.locate(Point::new(0.5, 0.5)), Some(0));
         assert_eq!(idx.locate(Point::new(1.5, 0.5)), Some(1));
@@ -79,10 +81,23 @@ mod tests {
 
     #[test]
     fn children_find_their_parents() {
-        let square = |x0: f64, x1: f64| MultiPolygon::new(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 1.0), (x: x0, y: 1.0)]]);
-        let area = |key: &str, g| crate::Area { key: crate::AreaKey::new(key).unwrap(), name: key.into(), parent: None, validity: crate::Validity::ALWAYS, geometry: g };
+        let square = |x0: f64, x1: f64| {
+            MultiPolygon::new(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 1.0), (x: x0, y: 1.0)]])
+        };
+        let area = |key: &str, g| crate::Area {
+            key: crate::AreaKey::new(key).unwrap(),
+            name: key.into(),
+            parent: None,
+            validity: crate::Validity::ALWAYS,
+            geometry: g,
+        };
         let parents = [area("1", Some(square(0.0, 2.0))), area("2", Some(square(2.0, 4.0)))];
-        let children = [area("11", Some(square(0.0, 1.0))), area("21", Some(square(3.0, 4.0))), area("99", Some(square(9.0, 10.0))), area("00", None)];
+        let children = [
+            area("11", Some(square(0.0, 1.0))),
+            area("21", Some(square(3.0, 4.0))),
+            area("99", Some(square(9.0, 10.0))),
+            area("00", None),
+        ];
         let got = parents_by_containment(&children, &parents);
         let keys: Vec<Option<&str>> = got.iter().map(|k| k.as_ref().map(|k| k.as_str())).collect();
         assert_eq!(keys, [Some("1"), Some("2"), None, None]);

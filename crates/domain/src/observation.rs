@@ -178,14 +178,12 @@ impl Breakdown {
 
     /// Builds a breakdown from pairs; dimensions are sorted so that equal breakdowns compare equal.
     pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Self, BreakdownError> {
-        let mut pairs: Vec<(String, String)> = pairs
-            .into_iter()
-            .map(|(d, c)| (d.trim().to_owned(), c.trim().to_owned()))
-            .collect();
+        let mut pairs: Vec<(String, String)> =
+            pairs.into_iter().map(|(d, c)| (d.trim().to_owned(), c.trim().to_owned())).collect();
         pairs.sort();
-        let bad = pairs.iter().any(|(d, c)| {
-            d.is_empty() || c.is_empty() || d.contains(['=', ';']) || c.contains(['=', ';'])
-        }) || pairs.windows(2).any(|w| w[0].0 == w[1].0);
+        let bad =
+            pairs.iter().any(|(d, c)| d.is_empty() || c.is_empty() || d.contains(['=', ';']) || c.contains(['=', ';']))
+                || pairs.windows(2).any(|w| w[0].0 == w[1].0);
         if bad {
             let text = pairs.iter().map(|(d, c)| format!("{d}={c}")).collect::<Vec<_>>().join(";");
             return Err(BreakdownError(text));

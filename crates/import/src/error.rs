@@ -22,36 +22,22 @@ pub struct Position {
 impl Position {
     /// A position naming only the file.
     pub fn file(file: impl Into<String>) -> Position {
-        Position {
-            file: file.into(),
-            line: None,
-            column: None,
-            feature: None,
-        }
+        Position { file: file.into(), line: None, column: None, feature: None }
     }
 
     /// The same position on `line`.
     pub fn at_line(&self, line: u64) -> Position {
-        Position {
-            line: Some(line),
-            ..self.clone()
-        }
+        Position { line: Some(line), ..self.clone() }
     }
 
     /// The same position in `column`.
     pub fn at_column(&self, column: impl Into<String>) -> Position {
-        Position {
-            column: Some(column.into()),
-            ..self.clone()
-        }
+        Position { column: Some(column.into()), ..self.clone() }
     }
 
     /// The same position at the 1-based `feature`.
     pub fn at_feature(&self, feature: usize) -> Position {
-        Position {
-            feature: Some(feature),
-            ..self.clone()
-        }
+        Position { feature: Some(feature), ..self.clone() }
     }
 }
 
@@ -88,10 +74,7 @@ pub struct ImportError {
 impl ImportError {
     /// An error at `position`.
     pub fn new(position: Position, message: impl Into<String>) -> ImportError {
-        ImportError {
-            position,
-            message: message.into(),
-        }
+        ImportError { position, message: message.into() }
     }
 }
 
@@ -147,11 +130,7 @@ impl Errors {
 
     /// `Ok(value)` when nothing was collected, otherwise all errors.
     pub(crate) fn finish<T>(self, value: T) -> Result<T, ImportErrors> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(ImportErrors(self.0))
-        }
+        if self.0.is_empty() { Ok(value) } else { Err(ImportErrors(self.0)) }
     }
 }
 

@@ -20,47 +20,30 @@ pub fn read_institutions(spec: &InstitutionsSpec) -> Result<Vec<Institution>, Im
 
 /// Parses institutions from bytes; `file` names the file in positions and decides by its extension
 /// between GeoJSON (`.geojson`, `.json`) and CSV.
-pub fn parse_institutions(
-    bytes: &[u8],
-    file: &str,
-    spec: &InstitutionsSpec,
-) -> Result<Vec<Institution>, ImportErrors> {
+pub fn parse_institutions(bytes: &[u8], file: &str, spec: &InstitutionsSpec) -> Result<Vec<Institution>, ImportErrors> {
     let crs = Crs::parse(&spec.crs).map_err(|e| ImportErrors::one(Position::file(file), e))?;
     let lower = file.to_lowercase();
     let (raw, mut errors) = if lower.ends_with(".geojson") || lower.ends_with(".json") {
         from_geojson(bytes, file, spec)?
     } else {
-        let (table, errors) = read_table(
-            bytes,
-            file,
-            TableOptions {
-                encoding: spec.encoding,
-                ..TableOptions::default()
-            },
-        )?;
+        let (table, errors) =
+            read_table(bytes, file, TableOptions { encoding: spec.encoding, ..TableOptions::default() })?;
         from_table(&table, errors, spec)?
     };
     let mut seen = HashMap::new();
     let mut institutions = Vec::with_capacity(raw.len());
     for (position, institution, coord) in raw {
         if let Some(first) = seen.insert(institution.key.clone(), position.clone()) {
-            errors.push(
-                position,
-                format!("duplicate key {:?} (first at {first})", institution.key),
-            );
+            errors.push(position, format!("duplicate key {:?} (first at {first})", institution.key));
             continue;
         }
         match crs.to_wgs84(coord) {
             Ok(c) if c.x.abs() <= 180.0 && c.y.abs() <= 90.0 => {
-                institutions.push(Institution {
-                    location: Point(c),
-                    ..institution
-                });
+                institutions.push(Institution { location: Point(c), ..institution });
             }
-            Ok(_) => errors.push(
-                position,
-                "coordinates outside wgs84 after reprojection; check the crs and the x/y columns",
-            ),
+            Ok(_) => {
+                errors.push(position, "coordinates outside wgs84 after reprojection; check the crs and the x/y columns")
+            }
             Err(e) => errors.push(position, e),
         }
     }
@@ -80,39 +63,22 @@ fn attribute_text(text: &str, spec: &InstitutionsSpec) -> String {
     }
 }
 
-fn from_table(
-    table: &Table,
-    mut errors: Errors,
-    spec: &InstitutionsSpec,
-) -> Result<(Vec<Raw>, Errors), ImportErrors> {
+fn from_table(table: &Table, mut errors: Errors, spec: &InstitutionsSpec) -> Result<(Vec<Raw>, Errors), ImportErrors> {
     let key = table.require(&spec.key, &mut errors);
-    let names: Option<Vec<usize>> = spec
-        .name
-        .iter()
-        .map(|n| table.require(n, &mut errors))
-        .collect();
+    let names: Option<Vec<usize>> = spec.name.iter().map(|n| table.require(n, &mut errors)).collect();
     let kind = table.require(&spec.kind, &mut errors);
     let mut coordinate = |name: &Option<String>, axis: &str| match name {
         Some(n) => table.require(n, &mut errors),
         None => {
-            errors.push(
-                table.file.clone(),
-                format!("a csv file needs the {axis} column in the manifest"),
-            );
+            errors.push(table.file.clone(), format!("a csv file needs the {axis} column in the manifest"));
             None
         }
     };
     let (x, y) = (coordinate(&spec.x, "x"), coordinate(&spec.y, "y"));
-    let filter: Option<Vec<(usize, &String)>> = spec
-        .filter
-        .iter()
-        .map(|(c, v)| table.require(c, &mut errors).map(|i| (i, v)))
-        .collect();
-    let attributes: Option<Vec<(usize, &String)>> = spec
-        .attributes
-        .iter()
-        .map(|a| table.require(&a.column, &mut errors).map(|i| (i, &a.label)))
-        .collect();
+    let filter: Option<Vec<(usize, &String)>> =
+        spec.filter.iter().map(|(c, v)| table.require(c, &mut errors).map(|i| (i, v))).collect();
+    let attributes: Option<Vec<(usize, &String)>> =
+        spec.attributes.iter().map(|a| table.require(&a.column, &mut errors).map(|i| (i, &a.label))).collect();
     let (Some(key), Some(names), Some(kind), Some(x), Some(y), Some(filter), Some(attributes)) =
         (key, names, kind, x, y, filter, attributes)
     else {
@@ -127,10 +93,7 @@ fn from_table(
         let mut number = |column: usize| match cells[column].value(spec.decimal) {
             Ok(Value::Number(v)) => Some(v),
             Ok(Value::Symbol(s)) => {
-                errors.push(
-                    table.at(row.line, column),
-                    format!("coordinate is the symbol {:?}", s.as_str()),
-                );
+                errors.push(table.at(row.line, column), format!("coordinate is the symbol {:?}", s.as_str()));
                 None
             }
             Err(e) => {
@@ -147,12 +110,7 @@ fn from_table(
         let (Some(cx), Some(cy)) = (cx, cy) else {
             continue;
         };
-        let name = names
-            .iter()
-            .map(|&i| cells[i].text())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let name = names.iter().map(|&i| cells[i].text()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(", ");
         let attributes = attributes
             .iter()
             .filter(|(i, _)| !cells[*i].text().is_empty())
@@ -178,20 +136,14 @@ fn property(feature: &geojson::Feature, name: &str) -> String {
     }
 }
 
-fn from_geojson(
-    bytes: &[u8],
-    file: &str,
-    spec: &InstitutionsSpec,
-) -> Result<(Vec<Raw>, Errors), ImportErrors> {
+fn from_geojson(bytes: &[u8], file: &str, spec: &InstitutionsSpec) -> Result<(Vec<Raw>, Errors), ImportErrors> {
     let position = Position::file(file);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportErrors::one(position, "the file is empty"));
     }
     let collection: geojson::FeatureCollection = serde_json::from_slice(bytes).map_err(|e| {
         ImportErrors::one(
-            position
-                .at_line(e.line() as u64)
-                .at_column(e.column().to_string()),
+            position.at_line(e.line() as u64).at_column(e.column().to_string()),
             format!("not a geojson feature collection: {e}"),
         )
     })?;
@@ -199,29 +151,21 @@ fn from_geojson(
     let mut raw = Vec::new();
     for (i, feature) in collection.features.iter().enumerate() {
         let at = position.at_feature(i + 1);
-        let point = match feature
-            .geometry
-            .as_ref()
-            .map(|g| Geometry::<f64>::try_from(&g.value).map_err(|e| e.to_string()))
-        {
-            Some(Ok(Geometry::Point(p))) => p,
-            _ => {
-                errors.push(at, "expected a point geometry");
-                continue;
-            }
-        };
+        let point =
+            match feature.geometry.as_ref().map(|g| Geometry::<f64>::try_from(&g.value).map_err(|e| e.to_string())) {
+                Some(Ok(Geometry::Point(p))) => p,
+                _ => {
+                    errors.push(at, "expected a point geometry");
+                    continue;
+                }
+            };
         let key = property(feature, &spec.key);
         if key.is_empty() {
             errors.push(at.at_column(spec.key.clone()), "empty or missing key");
             continue;
         }
-        let name = spec
-            .name
-            .iter()
-            .map(|n| property(feature, n))
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let name =
+            spec.name.iter().map(|n| property(feature, n)).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(", ");
         let attributes = spec
             .attributes
             .iter()
@@ -229,13 +173,7 @@ fn from_geojson(
             .filter(|(_, v)| !v.is_empty())
             .map(|(label, v)| (label, attribute_text(&v, spec)))
             .collect();
-        let institution = Institution {
-            key,
-            name,
-            kind: property(feature, &spec.kind),
-            location: point,
-            attributes,
-        };
+        let institution = Institution { key, name, kind: property(feature, &spec.kind), location: point, attributes };
         raw.push((at, institution, point.0));
     }
     Ok((raw, errors))

@@ -7,8 +7,8 @@ use std::io::BufReader;
 
 use domain::{Area, AreaKey, Layer};
 use geo::{
-    Area as _, BoundingRect, Coord, Geometry, LineString, MultiPolygon, Polygon,
-    RemoveRepeatedPoints, Validation, unary_union,
+    Area as _, BoundingRect, Coord, Geometry, LineString, MultiPolygon, Polygon, RemoveRepeatedPoints, Validation,
+    unary_union,
 };
 use shapefile::dbase::{self, FieldValue};
 
@@ -48,10 +48,7 @@ pub struct RawFeature {
 /// Reads the layer a spec names: a `.shp` (with `.dbf`, and `.prj` unless the spec gives `crs`)
 /// or a GeoJSON file.
 pub fn read_layer(spec: &LayerSpec) -> Result<LayerData, ImportErrors> {
-    let is_shapefile = spec
-        .file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    let is_shapefile = spec.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp"));
     let (features, crs, file) = if is_shapefile {
         read_shapefile(spec)?
     } else {
@@ -66,9 +63,7 @@ fn field_text(value: &FieldValue) -> String {
     match value {
         FieldValue::Character(s) => s.as_deref().unwrap_or("").trim().to_owned(),
         FieldValue::Memo(s) => s.trim().to_owned(),
-        FieldValue::Numeric(Some(x)) | FieldValue::Currency(x) | FieldValue::Double(x) => {
-            number_text(*x)
-        }
+        FieldValue::Numeric(Some(x)) | FieldValue::Currency(x) | FieldValue::Double(x) => number_text(*x),
         FieldValue::Float(Some(x)) => number_text(f64::from(*x)),
         FieldValue::Integer(i) => i.to_string(),
         FieldValue::Logical(Some(b)) => b.to_string(),
@@ -78,11 +73,7 @@ fn field_text(value: &FieldValue) -> String {
 }
 
 fn number_text(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        x.to_string()
-    }
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { x.to_string() }
 }
 
 /// The encoding named by a `.cpg` file, such as `UTF-8`, `1252` or `ISO-8859-1`.
@@ -97,14 +88,9 @@ fn cpg_encoding(label: &str) -> Option<&'static encoding_rs::Encoding> {
 
 fn read_shapefile(spec: &LayerSpec) -> Result<(Vec<RawFeature>, Crs, String), ImportErrors> {
     let path = &spec.file;
-    let file = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let position = Position::file(&file);
-    let fail = |what: &str, e: &dyn std::fmt::Display| {
-        ImportErrors::one(position.clone(), format!("{what}: {e}"))
-    };
+    let fail = |what: &str, e: &dyn std::fmt::Display| ImportErrors::one(position.clone(), format!("{what}: {e}"));
     let crs = match &spec.crs {
         Some(crs) => crs.clone(),
         None => std::fs::read_to_string(path.with_extension("prj")).map_err(|_| {
@@ -123,27 +109,14 @@ fn read_shapefile(spec: &LayerSpec) -> Result<(Vec<RawFeature>, Crs, String), Im
             .and_then(|label| cpg_encoding(&label))
             .unwrap_or(encoding_rs::WINDOWS_1252),
     };
-    let shapes =
-        shapefile::ShapeReader::from_path(path).map_err(|e| fail("unreadable shapefile", &e))?;
-    let dbf = File::open(path.with_extension("dbf"))
-        .map_err(|e| fail("cannot open the .dbf file", &e))?;
+    let shapes = shapefile::ShapeReader::from_path(path).map_err(|e| fail("unreadable shapefile", &e))?;
+    let dbf = File::open(path.with_extension("dbf")).map_err(|e| fail("cannot open the .dbf file", &e))?;
     let records = dbase::ReaderBuilder::new()
         .with_encoding(dbase::encoding::EncodingRs::from(encoding))
         .build(BufReader::new(dbf))
         .map_err(|e| fail("unreadable .dbf file", &e))?;
-    let fields: Vec<String> = records
-        .fields()
-        .iter()
-        .map(|f| f.name().to_owned())
-        .collect();
-    for wanted in [
-        Some(&spec.key_field),
-        Some(&spec.name_field),
-        spec.parent_field.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    let fields: Vec<String> = records.fields().iter().map(|f| f.name().to_owned()).collect();
+    for wanted in [Some(&spec.key_field), Some(&spec.name_field), spec.parent_field.as_ref()].into_iter().flatten() {
         if !fields.contains(wanted) {
             return Err(ImportErrors::one(
                 position.at_column(wanted.clone()),
@@ -193,18 +166,11 @@ fn property_text(value: &serde_json::Value) -> String {
 }
 
 /// The CRS of a GeoJSON file: the spec's, else the (pre-RFC 7946) `crs` member, else WGS84.
-fn geojson_crs(
-    collection: &geojson::FeatureCollection,
-    spec_crs: Option<&str>,
-) -> Result<Crs, String> {
+fn geojson_crs(collection: &geojson::FeatureCollection, spec_crs: Option<&str>) -> Result<Crs, String> {
     if let Some(crs) = spec_crs {
         return Crs::parse(crs);
     }
-    match collection
-        .foreign_members
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-    {
+    match collection.foreign_members.as_ref().and_then(|m| m.get("crs")) {
         Some(member) => {
             let name = member.pointer("/properties/name").and_then(|n| n.as_str());
             Crs::parse(name.ok_or_else(|| format!("unknown crs member {member}"))?)
@@ -214,33 +180,22 @@ fn geojson_crs(
 }
 
 /// Parses a GeoJSON feature collection of polygons; the pure core of [`read_layer`] for GeoJSON.
-pub fn parse_geojson_features(
-    bytes: &[u8],
-    file: &str,
-    spec: &LayerSpec,
-) -> Result<Vec<RawFeature>, ImportErrors> {
+pub fn parse_geojson_features(bytes: &[u8], file: &str, spec: &LayerSpec) -> Result<Vec<RawFeature>, ImportErrors> {
     parse_geojson(bytes, file, spec).map(|(features, _)| features)
 }
 
-fn parse_geojson(
-    bytes: &[u8],
-    file: &str,
-    spec: &LayerSpec,
-) -> Result<(Vec<RawFeature>, Crs), ImportErrors> {
+fn parse_geojson(bytes: &[u8], file: &str, spec: &LayerSpec) -> Result<(Vec<RawFeature>, Crs), ImportErrors> {
     let position = Position::file(file);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportErrors::one(position, "the file is empty"));
     }
     let collection: geojson::FeatureCollection = serde_json::from_slice(bytes).map_err(|e| {
         ImportErrors::one(
-            position
-                .at_line(e.line() as u64)
-                .at_column(e.column().to_string()),
+            position.at_line(e.line() as u64).at_column(e.column().to_string()),
             format!("not a geojson feature collection: {e}"),
         )
     })?;
-    let crs = geojson_crs(&collection, spec.crs.as_deref())
-        .map_err(|e| ImportErrors::one(position.clone(), e))?;
+    let crs = geojson_crs(&collection, spec.crs.as_deref()).map_err(|e| ImportErrors::one(position.clone(), e))?;
     let mut errors = Errors::default();
     let mut features = Vec::new();
     for (i, feature) in collection.features.iter().enumerate() {
@@ -254,43 +209,31 @@ fn parse_geojson(
         };
         let key = property(&spec.key_field, &mut errors);
         let name = property(&spec.name_field, &mut errors);
-        let parent = spec
-            .parent_field
-            .as_deref()
-            .map(|p| property(p, &mut errors));
-        let geometry = match feature
-            .geometry
-            .as_ref()
-            .map(|g| Geometry::<f64>::try_from(&g.value).map_err(|e| e.to_string()))
-        {
-            Some(Ok(Geometry::Polygon(p))) => Some(MultiPolygon::new(vec![p])),
-            Some(Ok(Geometry::MultiPolygon(m))) => Some(m),
-            Some(Ok(_)) => {
-                errors.push(at.clone(), "expected a polygon or multipolygon");
-                None
-            }
-            Some(Err(e)) => {
-                errors.push(at.clone(), format!("invalid geometry: {e}"));
-                None
-            }
-            None => {
-                errors.push(at.clone(), "the feature has no geometry");
-                None
-            }
-        };
+        let parent = spec.parent_field.as_deref().map(|p| property(p, &mut errors));
+        let geometry =
+            match feature.geometry.as_ref().map(|g| Geometry::<f64>::try_from(&g.value).map_err(|e| e.to_string())) {
+                Some(Ok(Geometry::Polygon(p))) => Some(MultiPolygon::new(vec![p])),
+                Some(Ok(Geometry::MultiPolygon(m))) => Some(m),
+                Some(Ok(_)) => {
+                    errors.push(at.clone(), "expected a polygon or multipolygon");
+                    None
+                }
+                Some(Err(e)) => {
+                    errors.push(at.clone(), format!("invalid geometry: {e}"));
+                    None
+                }
+                None => {
+                    errors.push(at.clone(), "the feature has no geometry");
+                    None
+                }
+            };
         if let (Some(key), Some(name), Some(geometry)) = (key, name, geometry) {
             let parent = match parent {
                 Some(Some(p)) => Some(p),
                 Some(None) => continue,
                 None => None,
             };
-            features.push(RawFeature {
-                number: i + 1,
-                key,
-                name,
-                parent,
-                geometry,
-            });
+            features.push(RawFeature { number: i + 1, key, name, parent, geometry });
         }
     }
     errors.finish((features, crs))
@@ -319,8 +262,7 @@ fn remove_sliver_loops(ring: &LineString<f64>, polygon_area: f64) -> LineString<
             Some(start) => {
                 let mut looped: Vec<Coord<f64>> = kept[start..].to_vec();
                 looped.push(c);
-                if Polygon::new(LineString(looped), vec![]).unsigned_area() < SLIVER * polygon_area
-                {
+                if Polygon::new(LineString(looped), vec![]).unsigned_area() < SLIVER * polygon_area {
                     kept.truncate(start + 1);
                 } else {
                     kept.push(c);
@@ -339,20 +281,13 @@ fn repair_and_check(feature: &mut RawFeature, position: &Position, errors: &mut 
     for polygon in &mut feature.geometry.0 {
         let area = polygon.unsigned_area();
         let exterior = remove_sliver_loops(polygon.exterior(), area);
-        let interiors = polygon
-            .interiors()
-            .iter()
-            .map(|r| remove_sliver_loops(r, area))
-            .collect();
+        let interiors = polygon.interiors().iter().map(|r| remove_sliver_loops(r, area)).collect();
         *polygon = Polygon::new(exterior, interiors);
     }
     match feature.geometry.check_validation() {
         Ok(()) => true,
         Err(e) => {
-            errors.push(
-                position.at_feature(feature.number),
-                format!("invalid polygon (key {}): {e}", feature.key),
-            );
+            errors.push(position.at_feature(feature.number), format!("invalid polygon (key {}): {e}", feature.key));
             false
         }
     }
@@ -399,27 +334,16 @@ pub(crate) fn build_layer(
         let parts: Vec<RawFeature> = members
             .iter()
             .filter_map(|m| {
-                let found = features
-                    .iter()
-                    .position(|f| &f.key == m)
-                    .map(|i| features.remove(i));
+                let found = features.iter().position(|f| &f.key == m).map(|i| features.remove(i));
                 if found.is_none() {
-                    errors.push(
-                        position.clone(),
-                        format!("merge {new_key:?}: no feature with key {m:?}"),
-                    );
+                    errors.push(position.clone(), format!("merge {new_key:?}: no feature with key {m:?}"));
                 }
                 found
             })
             .collect();
         if let Some(first) = parts.first() {
             let geometry = union(&parts.iter().map(|p| &p.geometry).collect::<Vec<_>>());
-            merged.push(RawFeature {
-                key: new_key.clone(),
-                name: new_key.clone(),
-                geometry,
-                ..first.clone()
-            });
+            merged.push(RawFeature { key: new_key.clone(), name: new_key.clone(), geometry, ..first.clone() });
         }
     }
     features.extend(merged);
@@ -444,55 +368,29 @@ pub(crate) fn build_layer(
             );
             continue;
         }
-        let key = AreaKey::new(f.key.as_str())
-            .map_err(|e| errors.push(at.at_column(spec.key_field.clone()), e.to_string()));
+        let key =
+            AreaKey::new(f.key.as_str()).map_err(|e| errors.push(at.at_column(spec.key_field.clone()), e.to_string()));
         let parent_text = match spec.parent_key_prefix {
             Some(n) => f.key.get(..n).map(str::to_owned),
             None => f.parent.clone().filter(|p| !p.is_empty()),
         };
         let parent = parent_text.map(AreaKey::new).transpose().map_err(|e| {
-            errors.push(
-                at.at_column(
-                    spec.parent_field
-                        .clone()
-                        .unwrap_or_else(|| spec.key_field.clone()),
-                ),
-                e.to_string(),
-            )
+            errors
+                .push(at.at_column(spec.parent_field.clone().unwrap_or_else(|| spec.key_field.clone())), e.to_string())
         });
         let geometry = crs.multipolygon_to_wgs84(&f.geometry).and_then(|g| {
             let bounds = g.bounding_rect().ok_or("empty geometry")?;
-            let plausible = [bounds.min(), bounds.max()]
-                .iter()
-                .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0);
-            if plausible {
-                Ok(g)
-            } else {
-                Err("coordinates outside wgs84 after reprojection; check the crs".into())
-            }
+            let plausible = [bounds.min(), bounds.max()].iter().all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0);
+            if plausible { Ok(g) } else { Err("coordinates outside wgs84 after reprojection; check the crs".into()) }
         });
         let geometry = geometry.map_err(|e| errors.push(at.clone(), e));
         if let (Ok(key), Ok(parent), Ok(geometry)) = (key, parent, geometry) {
-            areas.push(Area {
-                key,
-                name: f.name,
-                parent,
-                validity: spec.validity(),
-                geometry: Some(geometry),
-            });
+            areas.push(Area { key, name: f.name, parent, validity: spec.validity(), geometry: Some(geometry) });
         }
     }
-    let layer = Layer {
-        key: spec.key.clone(),
-        name: spec.name.clone(),
-        parent: spec.parent.clone(),
-    };
+    let layer = Layer { key: spec.key.clone(), name: spec.name.clone(), parent: spec.parent.clone() };
     let parent_field_given = spec.parent_field.is_some() || spec.parent_key_prefix.is_some();
-    errors.finish(LayerData {
-        layer,
-        areas,
-        parent_field_given,
-    })
+    errors.finish(LayerData { layer, areas, parent_field_given })
 }
 
 #[cfg(test)]

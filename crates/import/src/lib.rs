@@ -60,9 +60,8 @@ pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
 pub use number::{Decimal, NumberError, parse_number};
 pub use spec::{
-    AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest,
-    MappedVariable, ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn,
-    WideSpec, parse_manifest, read_manifest,
+    AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest, MappedVariable,
+    ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn, WideSpec, parse_manifest, read_manifest,
 };
 pub use statistics::{Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
 pub use table::{Encoding, Lines, decode};
@@ -75,9 +74,5 @@ pub fn file_digest(paths: &[&std::path::Path]) -> std::io::Result<String> {
         let mut file = std::fs::File::open(path)?;
         std::io::copy(&mut file, &mut hasher)?;
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -60,10 +60,7 @@ impl NumberError {
             }
             _ => "",
         };
-        NumberError::Invalid {
-            text: text.to_owned(),
-            hint,
-        }
+        NumberError::Invalid { text: text.to_owned(), hint }
     }
 }
 
@@ -101,16 +98,11 @@ pub fn parse_number(cell: &str, decimal: Decimal) -> Result<Value, NumberError> 
         Some((i, f)) => (i, Some(f)),
         None => (unsigned, None),
     };
-    let groups: Vec<&str> = integer
-        .split(|c| is_space(c) || c == decimal.thousands())
-        .collect();
+    let groups: Vec<&str> = integer.split(|c| is_space(c) || c == decimal.thousands()).collect();
     let grouped = groups.len() > 1;
-    let groups_ok = groups
-        .iter()
-        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+    let groups_ok = groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
         && (!grouped || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
-    let fraction_ok =
-        fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    let fraction_ok = fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
     if !groups_ok || !fraction_ok {
         return Err(invalid());
     }

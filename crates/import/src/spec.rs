@@ -16,19 +16,12 @@ fn parsed<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(d: D) -> Result<T
     String::deserialize(d)?.parse().map_err(D::Error::custom)
 }
 
-fn parsed_opt<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
+fn parsed_opt<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(d: D) -> Result<Option<T>, D::Error> {
     parsed(d).map(Some)
 }
 
-fn parsed_vec<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
-    Vec::<String>::deserialize(d)?
-        .iter()
-        .map(|s| s.parse().map_err(D::Error::custom))
-        .collect()
+fn parsed_vec<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(d: D) -> Result<Vec<T>, D::Error> {
+    Vec::<String>::deserialize(d)?.iter().map(|s| s.parse().map_err(D::Error::custom)).collect()
 }
 
 fn unit<'de, D: Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
@@ -168,10 +161,7 @@ pub struct LayerSpec {
 impl LayerSpec {
     /// The validity of the layer's areas.
     pub fn validity(&self) -> Validity {
-        Validity {
-            from: self.valid_from,
-            to: self.valid_to,
-        }
+        Validity { from: self.valid_from, to: self.valid_to }
     }
 }
 
@@ -273,21 +263,13 @@ impl TryFrom<RawLongSpec> for LongSpec {
             (Some(column), None) => VariableSource::Column(column),
             (None, Some(key)) if raw.variables.is_empty() => VariableSource::Const(key),
             (None, Some(_)) => {
-                return Err(
-                    "variables maps a variable column; use variable, not variable_const".into(),
-                );
+                return Err("variables maps a variable column; use variable, not variable_const".into());
             }
             _ => return Err("give exactly one of variable (a column) and variable_const".into()),
         };
         let breakdown_columns = raw.breakdown.as_ref().map_or(0, Vec::len);
-        if let Some((value, _)) = raw
-            .variables
-            .iter()
-            .find(|(_, m)| m.dimension.is_some() && breakdown_columns != 1)
-        {
-            return Err(format!(
-                "variable {value:?} has a dimension, which needs exactly one breakdown column"
-            ));
+        if let Some((value, _)) = raw.variables.iter().find(|(_, m)| m.dimension.is_some() && breakdown_columns != 1) {
+            return Err(format!("variable {value:?} has a dimension, which needs exactly one breakdown column"));
         }
         Ok(LongSpec {
             area: raw.area,
@@ -420,16 +402,10 @@ impl TryFrom<RawStatisticsSpec> for StatisticsSpec {
             (Format::Long, Some(long), None) => Layout::Long(long),
             (Format::Wide, None, Some(wide)) => Layout::Wide(wide),
             (Format::Long, _, _) => {
-                return Err(
-                    "format \"long\" needs a [statistics.long] table and no [statistics.wide]"
-                        .into(),
-                );
+                return Err("format \"long\" needs a [statistics.long] table and no [statistics.wide]".into());
             }
             (Format::Wide, _, _) => {
-                return Err(
-                    "format \"wide\" needs a [statistics.wide] table and no [statistics.long]"
-                        .into(),
-                );
+                return Err("format \"wide\" needs a [statistics.wide] table and no [statistics.long]".into());
             }
         };
         Ok(StatisticsSpec {
@@ -583,25 +559,16 @@ pub fn parse_manifest(text: &str, file: &str) -> Result<Manifest, ImportErrors> 
             ));
         }
     };
-    Ok(Manifest {
-        release: raw.release,
-        content,
-    })
+    Ok(Manifest { release: raw.release, content })
 }
 
 /// Reads a manifest file and resolves its data file against the manifest's directory.
 pub fn read_manifest(path: &Path) -> Result<Manifest, ImportErrors> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ImportErrors::one(
-            Position::file(&file),
-            format!("cannot read the manifest: {e}"),
-        )
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ImportErrors::one(Position::file(&file), format!("cannot read the manifest: {e}")))?;
     let mut manifest = parse_manifest(&text, &file)?;
-    manifest
-        .content
-        .resolve_paths(path.parent().unwrap_or(Path::new(".")));
+    manifest.content.resolve_paths(path.parent().unwrap_or(Path::new(".")));
     Ok(manifest)
 }
 

@@ -3,9 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use domain::{
-    AreaKey, Breakdown, LayerKey, Observation, Period, Unit, Value, Variable, VariableKey,
-};
+use domain::{AreaKey, Breakdown, LayerKey, Observation, Period, Unit, Value, Variable, VariableKey};
 
 use crate::error::{Errors, ImportErrors, Position};
 use crate::spec::{Layout, LongSpec, MappedVariable, StatisticsSpec, VariableSource, WideSpec};
@@ -39,26 +37,15 @@ pub fn read_statistics(spec: &StatisticsSpec) -> Result<StatisticsData, ImportEr
 
 /// Reads a whole file; the error names the file.
 pub(crate) fn read_file(path: &Path) -> Result<(Vec<u8>, String), ImportErrors> {
-    let file = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let bytes = std::fs::read(path).map_err(|e| {
-        ImportErrors::one(
-            Position::file(&file),
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })?;
+    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let bytes = std::fs::read(path)
+        .map_err(|e| ImportErrors::one(Position::file(&file), format!("cannot read {}: {e}", path.display())))?;
     Ok((bytes, file))
 }
 
 /// Parses a statistics table from its bytes; `file` names it in positions and decides by its
 /// extension whether it is CSV or a spreadsheet. All row errors are collected.
-pub fn parse_statistics(
-    bytes: &[u8],
-    file: &str,
-    spec: &StatisticsSpec,
-) -> Result<StatisticsData, ImportErrors> {
+pub fn parse_statistics(bytes: &[u8], file: &str, spec: &StatisticsSpec) -> Result<StatisticsData, ImportErrors> {
     let options = TableOptions {
         encoding: spec.encoding,
         lines: spec.lines,
@@ -66,23 +53,13 @@ pub fn parse_statistics(
         header: spec.header.as_deref(),
     };
     let (table, errors) = read_table(bytes, file, options)?;
-    let mut builder = Builder {
-        spec,
-        table: &table,
-        errors,
-        data: Vec::new(),
-        seen: HashMap::new(),
-    };
+    let mut builder = Builder { spec, table: &table, errors, data: Vec::new(), seen: HashMap::new() };
     let (variables, area_column) = match &spec.layout {
         Layout::Long(long) => builder.long(long),
         Layout::Wide(wide) => builder.wide(wide),
     };
     let Builder { errors, data, .. } = builder;
-    errors.finish(StatisticsData {
-        variables,
-        observations: data,
-        area_column,
-    })
+    errors.finish(StatisticsData { variables, observations: data, area_column })
 }
 
 /// The definitions of variables collected from a spec; the same key defined twice must agree.
@@ -94,10 +71,7 @@ impl Definitions {
         match self.0.iter().find(|v| v.key == variable.key) {
             Some(known) if *known != variable => errors.push(
                 file.clone(),
-                format!(
-                    "variable {} is defined twice with different label, unit or share_of",
-                    variable.key
-                ),
+                format!("variable {} is defined twice with different label, unit or share_of", variable.key),
             ),
             Some(_) => {}
             None => self.0.push(variable),
@@ -110,12 +84,7 @@ impl Definitions {
 }
 
 fn mapped(m: &MappedVariable) -> Variable {
-    Variable {
-        key: m.key.clone(),
-        label: m.label.clone(),
-        unit: m.unit.clone(),
-        share_of: m.share_of.clone(),
-    }
+    Variable { key: m.key.clone(), label: m.label.clone(), unit: m.unit.clone(), share_of: m.share_of.clone() }
 }
 
 type Identity = (VariableKey, AreaKey, Period, Breakdown);
@@ -132,29 +101,18 @@ impl Builder<'_> {
     /// The area key of a row; `None` for ignored areas and for errors (which are recorded).
     fn area(&mut self, cells: &[Cell], column: usize, line: u64) -> Option<AreaKey> {
         let raw = cells[column].text();
-        let key = self
-            .spec
-            .aliases
-            .get(raw.as_ref())
-            .map_or(raw.as_ref(), String::as_str);
+        let key = self.spec.aliases.get(raw.as_ref()).map_or(raw.as_ref(), String::as_str);
         if self.spec.ignore_areas.iter().any(|i| i == key) {
             return None;
         }
-        AreaKey::new(key)
-            .map_err(|e| {
-                self.errors
-                    .push(self.table.at(line, column), format!("area: {e}"))
-            })
-            .ok()
+        AreaKey::new(key).map_err(|e| self.errors.push(self.table.at(line, column), format!("area: {e}"))).ok()
     }
 
     fn period(&mut self, cells: &[Cell], column: usize, line: u64) -> Option<Period> {
         cells[column]
             .text()
             .parse()
-            .map_err(|e: domain::period::PeriodError| {
-                self.errors.push(self.table.at(line, column), e.to_string())
-            })
+            .map_err(|e: domain::period::PeriodError| self.errors.push(self.table.at(line, column), e.to_string()))
             .ok()
     }
 
@@ -163,24 +121,14 @@ impl Builder<'_> {
         if let Value::Number(x) = observation.value
             && let Err(e) = unit.admits(x)
         {
-            self.errors.push(
-                position,
-                format!("{e} for variable {}", observation.variable),
-            );
+            self.errors.push(position, format!("{e} for variable {}", observation.variable));
             return;
         }
-        let identity = (
-            observation.variable.clone(),
-            observation.area.clone(),
-            observation.period,
-            observation.breakdown.clone(),
-        );
+        let identity =
+            (observation.variable.clone(), observation.area.clone(), observation.period, observation.breakdown.clone());
         if let Some(first) = self.seen.insert(identity, line) {
-            let breakdown = if observation.breakdown.is_total() {
-                "total".to_owned()
-            } else {
-                observation.breakdown.to_string()
-            };
+            let breakdown =
+                if observation.breakdown.is_total() { "total".to_owned() } else { observation.breakdown.to_string() };
             self.errors.push(
                 position,
                 format!(
@@ -190,10 +138,7 @@ impl Builder<'_> {
             );
             return;
         }
-        self.data.push(Located {
-            value: observation,
-            position,
-        });
+        self.data.push(Located { value: observation, position });
     }
 
     fn wide(&mut self, wide: &WideSpec) -> (Vec<Variable>, String) {
@@ -209,11 +154,8 @@ impl Builder<'_> {
             definitions.add(variable, &table.file, &mut self.errors);
         }
         let area_column = table.require(&wide.area, &mut self.errors);
-        let columns: Vec<_> = wide
-            .columns
-            .iter()
-            .filter_map(|c| Some((c, table.require(&c.column, &mut self.errors)?)))
-            .collect();
+        let columns: Vec<_> =
+            wide.columns.iter().filter_map(|c| Some((c, table.require(&c.column, &mut self.errors)?))).collect();
         let Some(area_column) = area_column else {
             return (definitions.0, wide.area.clone());
         };
@@ -238,10 +180,7 @@ impl Builder<'_> {
                 }
             }
         }
-        (
-            definitions.0,
-            table.at(1, area_column).column.unwrap_or_default(),
-        )
+        (definitions.0, table.at(1, area_column).column.unwrap_or_default())
     }
 
     fn long(&mut self, long: &LongSpec) -> (Vec<Variable>, String) {
@@ -252,21 +191,14 @@ impl Builder<'_> {
         }
         for v in &self.spec.variables {
             let unit = v.unit.clone().unwrap_or_else(|| long.unit.clone());
-            let variable = Variable {
-                key: v.key.clone(),
-                label: v.label.clone(),
-                unit,
-                share_of: v.share_of.clone(),
-            };
+            let variable = Variable { key: v.key.clone(), label: v.label.clone(), unit, share_of: v.share_of.clone() };
             definitions.add(variable, &table.file, &mut self.errors);
         }
         if let VariableSource::Const(key) = &long.variable
             && definitions.unit(key).is_none()
         {
-            self.errors.push(
-                table.file.clone(),
-                format!("variable_const {key} is not declared in [[statistics.variable]]"),
-            );
+            self.errors
+                .push(table.file.clone(), format!("variable_const {key} is not declared in [[statistics.variable]]"));
         }
         let area = table.require(&long.area, &mut self.errors);
         let period = table.require(&long.period, &mut self.errors);
@@ -276,17 +208,10 @@ impl Builder<'_> {
             VariableSource::Const(_) => Some(None),
         };
         let breakdown: Option<Vec<usize>> = match &long.breakdown {
-            Some(columns) => columns
-                .iter()
-                .map(|c| table.require(c, &mut self.errors))
-                .collect(),
+            Some(columns) => columns.iter().map(|c| table.require(c, &mut self.errors)).collect(),
             None => {
                 let named = [area, period, value, variable.flatten()];
-                Some(
-                    (0..table.header.len())
-                        .filter(|i| !named.contains(&Some(*i)))
-                        .collect(),
-                )
+                Some((0..table.header.len()).filter(|i| !named.contains(&Some(*i))).collect())
             }
         };
         let (Some(area), Some(period), Some(value), Some(variable), Some(breakdown)) =
@@ -315,10 +240,8 @@ impl Builder<'_> {
                         } else {
                             "[statistics.long.variables]"
                         };
-                        self.errors.push(
-                            table.at(row.line, column),
-                            format!("unknown variable {raw:?}: not in {expected}"),
-                        );
+                        self.errors
+                            .push(table.at(row.line, column), format!("unknown variable {raw:?}: not in {expected}"));
                         continue;
                     }
                 }
@@ -329,10 +252,8 @@ impl Builder<'_> {
             let period = self.period(cells, period, row.line);
             let breakdown = match dimension {
                 Some(None) => Ok(Breakdown::TOTAL),
-                Some(Some(d)) => {
-                    Breakdown::new([(d.to_owned(), cells[breakdown[0]].text().into_owned())])
-                        .map_err(|e| (breakdown[0], e))
-                }
+                Some(Some(d)) => Breakdown::new([(d.to_owned(), cells[breakdown[0]].text().into_owned())])
+                    .map_err(|e| (breakdown[0], e)),
                 None => Breakdown::new(
                     breakdown
                         .iter()
@@ -341,27 +262,17 @@ impl Builder<'_> {
                 )
                 .map_err(|e| (breakdown[0], e)),
             };
-            let breakdown = breakdown
-                .map_err(|(i, e)| self.errors.push(table.at(row.line, i), e.to_string()))
-                .ok();
+            let breakdown = breakdown.map_err(|(i, e)| self.errors.push(table.at(row.line, i), e.to_string())).ok();
             let position = table.at(row.line, value);
             let number = cells[value]
                 .value(self.spec.decimal)
                 .map_err(|e| self.errors.push(position.clone(), e.to_string()))
                 .ok();
-            let (Some(area), Some(period), Some(breakdown), Some(number)) =
-                (area, period, breakdown, number)
-            else {
+            let (Some(area), Some(period), Some(breakdown), Some(number)) = (area, period, breakdown, number) else {
                 continue;
             };
             let unit = definitions.unit(&key).cloned().unwrap_or(Unit::Count);
-            let observation = Observation {
-                variable: key,
-                area,
-                period,
-                breakdown,
-                value: number,
-            };
+            let observation = Observation { variable: key, area, period, breakdown, value: number };
             self.add(observation, &unit, position, row.line);
         }
         (definitions.0, table.at(1, area).column.unwrap_or_default())
@@ -378,20 +289,13 @@ pub fn check_area_keys(
     let mut resolved = Vec::with_capacity(data.observations.len());
     for located in &data.observations {
         let observation = &located.value;
-        match layers
-            .iter()
-            .find(|(_, keys)| keys.contains(&observation.area))
-        {
+        match layers.iter().find(|(_, keys)| keys.contains(&observation.area)) {
             Some((layer, _)) => resolved.push((layer.clone(), observation.clone())),
             None => {
                 let names: Vec<&str> = layers.iter().map(|(l, _)| l.as_str()).collect();
                 errors.push(
                     located.position.at_column(data.area_column.clone()),
-                    format!(
-                        "unknown area key {:?}: not in layer {}",
-                        observation.area.as_str(),
-                        names.join(", ")
-                    ),
+                    format!("unknown area key {:?}: not in layer {}", observation.area.as_str(), names.join(", ")),
                 );
             }
         }

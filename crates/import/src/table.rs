@@ -45,10 +45,7 @@ impl Lines {
 fn line_and_column(bytes: &[u8], offset: usize) -> (u64, usize) {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     (line, offset - start + 1)
 }
 
@@ -57,17 +54,11 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (u64, usize) {
 pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, ImportError> {
     let at = |offset: usize| {
         let (line, column) = line_and_column(bytes, offset);
-        Position::file(file)
-            .at_line(line)
-            .at_column(column.to_string())
+        Position::file(file).at_line(line).at_column(column.to_string())
     };
     match encoding {
         Encoding::Utf8 => {
-            let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
-                3
-            } else {
-                0
-            };
+            let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
             match std::str::from_utf8(&bytes[bom..]) {
                 Ok(text) => Ok(text.to_owned()),
                 Err(e) => {
@@ -90,22 +81,13 @@ pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, Im
                     "the file is utf-8, not windows-1252 (set encoding = \"utf-8\")",
                 ));
             }
-            if let Some(offset) = bytes
-                .iter()
-                .position(|b| [0x81, 0x8d, 0x8f, 0x90, 0x9d].contains(b))
-            {
+            if let Some(offset) = bytes.iter().position(|b| [0x81, 0x8d, 0x8f, 0x90, 0x9d].contains(b)) {
                 return Err(ImportError::new(
                     at(offset),
-                    format!(
-                        "byte 0x{:02x} is not defined in windows-1252",
-                        bytes[offset]
-                    ),
+                    format!("byte 0x{:02x} is not defined in windows-1252", bytes[offset]),
                 ));
             }
-            Ok(encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned())
+            Ok(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned())
         }
     }
 }
@@ -123,11 +105,7 @@ pub(crate) enum Cell {
 
 impl Cell {
     fn from_text(text: &str) -> Cell {
-        if text.trim().is_empty() {
-            Cell::Empty
-        } else {
-            Cell::Text(text.to_owned())
-        }
+        if text.trim().is_empty() { Cell::Empty } else { Cell::Text(text.to_owned()) }
     }
 
     /// The trimmed text of the cell; whole numbers print without decimals.
@@ -179,19 +157,14 @@ impl Table {
     pub(crate) fn require(&self, name: &str, errors: &mut Errors) -> Option<usize> {
         let index = self.column(name);
         if index.is_none() {
-            errors.push(
-                self.file.at_line(1).at_column(name),
-                format!("column {name:?} is missing from the header"),
-            );
+            errors.push(self.file.at_line(1).at_column(name), format!("column {name:?} is missing from the header"));
         }
         index
     }
 
     /// The position of a cell.
     pub(crate) fn at(&self, line: u64, column: usize) -> Position {
-        self.file
-            .at_line(line)
-            .at_column(self.labels[column].clone())
+        self.file.at_line(line).at_column(self.labels[column].clone())
     }
 }
 
@@ -206,25 +179,16 @@ pub(crate) struct TableOptions<'a> {
 
 fn is_spreadsheet(file: &str) -> bool {
     let lower = file.to_lowercase();
-    [".xlsx", ".xlsm", ".xls", ".ods"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    [".xlsx", ".xlsm", ".xls", ".ods"].iter().any(|e| lower.ends_with(e))
 }
 
 /// Reads a CSV or spreadsheet table from bytes; `file` names it in positions and decides the
 /// format by its extension. Rows with the wrong number of fields are collected as errors.
-pub(crate) fn read_table(
-    bytes: &[u8],
-    file: &str,
-    options: TableOptions<'_>,
-) -> Result<(Table, Errors), ImportErrors> {
+pub(crate) fn read_table(bytes: &[u8], file: &str, options: TableOptions<'_>) -> Result<(Table, Errors), ImportErrors> {
     let (table, errors) = if is_spreadsheet(file) {
         read_sheet(bytes, file, options)?
     } else if options.header.is_some() {
-        return Err(ImportErrors::one(
-            Position::file(file),
-            "header rows can only be given for spreadsheets",
-        ));
+        return Err(ImportErrors::one(Position::file(file), "header rows can only be given for spreadsheets"));
     } else {
         let text = decode(bytes, options.encoding, file)?;
         read_csv(&text, file, options.lines)?
@@ -248,11 +212,7 @@ fn sniff_separator(header: &str) -> u8 {
             c.1 += 1;
         }
     }
-    counts
-        .iter()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| *n > 0)
-        .map_or(b';', |(s, _)| *s)
+    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b';', |(s, _)| *s)
 }
 
 fn read_csv(text: &str, file: &str, lines: Option<Lines>) -> Result<(Table, Errors), ImportErrors> {
@@ -268,11 +228,8 @@ fn read_csv(text: &str, file: &str, lines: Option<Lines>) -> Result<(Table, Erro
     if text.trim().is_empty() {
         return Err(ImportErrors::one(position, "the file is empty"));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(separator)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
     let mut errors = Errors::default();
     let mut header = None;
     let mut rows = Vec::new();
@@ -281,52 +238,30 @@ fn read_csv(text: &str, file: &str, lines: Option<Lines>) -> Result<(Table, Erro
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line()) + skipped;
-                errors.push(
-                    position.at_line(line),
-                    format!("unreadable csv record: {e}"),
-                );
+                errors.push(position.at_line(line), format!("unreadable csv record: {e}"));
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| p.line()) + skipped;
         let Some(names) = &header else {
-            header = Some(
-                record
-                    .iter()
-                    .map(|h| h.trim().to_owned())
-                    .collect::<Vec<_>>(),
-            );
+            header = Some(record.iter().map(|h| h.trim().to_owned()).collect::<Vec<_>>());
             continue;
         };
         if lines.is_some_and(|l| !l.contains(line)) || record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         if record.len() != names.len() {
-            let column = names
-                .get(record.len())
-                .cloned()
-                .unwrap_or_else(|| format!("field {}", names.len() + 1));
+            let column = names.get(record.len()).cloned().unwrap_or_else(|| format!("field {}", names.len() + 1));
             errors.push(
                 position.at_line(line).at_column(column),
                 format!("expected {} fields, found {}", names.len(), record.len()),
             );
             continue;
         }
-        rows.push(Row {
-            line,
-            cells: record.iter().map(Cell::from_text).collect(),
-        });
+        rows.push(Row { line, cells: record.iter().map(Cell::from_text).collect() });
     }
     let header = header.ok_or_else(|| ImportErrors::one(position.clone(), "the file is empty"))?;
-    Ok((
-        Table {
-            file: position,
-            labels: header.clone(),
-            header,
-            rows,
-        },
-        errors,
-    ))
+    Ok((Table { file: position, labels: header.clone(), header, rows }, errors))
 }
 
 /// The spreadsheet letter of a 0-based column: A, B, …, Z, AA, ….
@@ -355,11 +290,7 @@ fn sheet_cell(data: &Data) -> Cell {
     }
 }
 
-fn read_sheet(
-    bytes: &[u8],
-    file: &str,
-    options: TableOptions<'_>,
-) -> Result<(Table, Errors), ImportErrors> {
+fn read_sheet(bytes: &[u8], file: &str, options: TableOptions<'_>) -> Result<(Table, Errors), ImportErrors> {
     let position = Position::file(file);
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportErrors::one(position.clone(), format!("unreadable spreadsheet: {e}")))?;
@@ -367,31 +298,21 @@ fn read_sheet(
     let sheet = match options.sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_owned(),
         Some(s) => {
-            return Err(ImportErrors::one(
-                position,
-                format!("no sheet {s:?}; the workbook has {}", names.join(", ")),
-            ));
+            return Err(ImportErrors::one(position, format!("no sheet {s:?}; the workbook has {}", names.join(", "))));
         }
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| ImportErrors::one(position.clone(), "the workbook has no sheets"))?,
+        None => {
+            names.first().cloned().ok_or_else(|| ImportErrors::one(position.clone(), "the workbook has no sheets"))?
+        }
     };
-    let range = workbook.worksheet_range(&sheet).map_err(|e| {
-        ImportErrors::one(position.clone(), format!("unreadable sheet {sheet:?}: {e}"))
-    })?;
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| ImportErrors::one(position.clone(), format!("unreadable sheet {sheet:?}: {e}")))?;
     let position = Position::file(format!("{file}[{sheet}]"));
     let (top, left) = range.start().unwrap_or((0, 0));
     let first_row = u64::from(top) + 1;
-    let header_rows = options
-        .header
-        .map_or_else(|| vec![first_row], <[u64]>::to_vec);
+    let header_rows = options.header.map_or_else(|| vec![first_row], <[u64]>::to_vec);
     let last_header = header_rows.iter().copied().max().unwrap_or(first_row);
-    let sheet_rows: Vec<(u64, &[Data])> = range
-        .rows()
-        .enumerate()
-        .map(|(i, r)| (first_row + i as u64, r))
-        .collect();
+    let sheet_rows: Vec<(u64, &[Data])> = range.rows().enumerate().map(|(i, r)| (first_row + i as u64, r)).collect();
     if sheet_rows.is_empty() {
         return Err(ImportErrors::one(position, "the sheet is empty"));
     }
@@ -406,29 +327,14 @@ fn read_sheet(
                 .unwrap_or_default()
         })
         .collect();
-    let labels = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| format!("{} ({h})", column_letter(left + i as u32)))
-        .collect();
+    let labels = header.iter().enumerate().map(|(i, h)| format!("{} ({h})", column_letter(left + i as u32))).collect();
     let rows = sheet_rows
         .into_iter()
         .filter(|(line, _)| *line > last_header && options.lines.is_none_or(|l| l.contains(*line)))
-        .map(|(line, cells)| Row {
-            line,
-            cells: cells.iter().map(sheet_cell).collect(),
-        })
+        .map(|(line, cells)| Row { line, cells: cells.iter().map(sheet_cell).collect() })
         .filter(|r| r.cells.iter().any(|c| *c != Cell::Empty))
         .collect();
-    Ok((
-        Table {
-            file: position,
-            header,
-            labels,
-            rows,
-        },
-        Errors::default(),
-    ))
+    Ok((Table { file: position, header, labels, rows }, Errors::default()))
 }
 
 #[cfg(test)]

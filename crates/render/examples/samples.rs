@@ -8,8 +8,8 @@ use std::fs;
 use domain::classify::{ClassMethod, breaks};
 use geo::{Centroid, Geometry, MultiPolygon};
 use render::{
-    AgeBand, AgeChartSpec, Bar, BarChartSpec, BySex, ChoroplethSpec, LineChartSpec, MapArea, MapPoint, Reference, Series,
-    age_chart, bar_chart, choropleth, format_de, legend, line_chart,
+    AgeBand, AgeChartSpec, Bar, BarChartSpec, BySex, ChoroplethSpec, LineChartSpec, MapArea, MapPoint, Reference,
+    Series, age_chart, bar_chart, choropleth, format_de, legend, line_chart,
 };
 
 /// A made-up but stable value between 2 and 30 for a name; every 17th area has none.
@@ -59,7 +59,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         .collect();
     let highlight = keys.get(40).map(String::as_str);
     let has_missing = values.iter().any(Option::is_none);
-    let map = ChoroplethSpec { title: "Beispielwerte je Stadtteil", areas, breaks: Some(&b), points, highlight, width: 860.0, height: 640.0 };
+    let map = ChoroplethSpec {
+        title: "Beispielwerte je Stadtteil",
+        areas,
+        breaks: Some(&b),
+        points,
+        highlight,
+        width: 860.0,
+        height: 640.0,
+    };
     fs::write(out.join("map.svg"), choropleth(&map))?;
     fs::write(out.join("legend.svg"), legend(&b, ClassMethod::Quantile.label(), "Beispielwert in %", has_missing))?;
 
@@ -68,9 +76,36 @@ fn main() -> Result<(), Box<dyn Error>> {
         title: "Anteil der unter 18-Jährigen",
         periods,
         series: vec![
-            Series { name: "Altona-Altstadt", values: vec![Some(14.2), Some(14.8), Some(15.1), None, Some(15.9), Some(16.4), Some(16.2), Some(16.8)] },
-            Series { name: "Bezirk Altona", values: vec![Some(15.0), Some(15.1), Some(15.3), Some(15.2), Some(15.4), Some(15.6), Some(15.7), Some(15.8)] },
-            Series { name: "Hamburg", values: vec![Some(15.8), Some(15.7), Some(15.7), Some(15.6), Some(15.6), Some(15.5), Some(15.6), Some(15.7)] },
+            Series {
+                name: "Altona-Altstadt",
+                values: vec![Some(14.2), Some(14.8), Some(15.1), None, Some(15.9), Some(16.4), Some(16.2), Some(16.8)],
+            },
+            Series {
+                name: "Bezirk Altona",
+                values: vec![
+                    Some(15.0),
+                    Some(15.1),
+                    Some(15.3),
+                    Some(15.2),
+                    Some(15.4),
+                    Some(15.6),
+                    Some(15.7),
+                    Some(15.8),
+                ],
+            },
+            Series {
+                name: "Hamburg",
+                values: vec![
+                    Some(15.8),
+                    Some(15.7),
+                    Some(15.7),
+                    Some(15.6),
+                    Some(15.6),
+                    Some(15.5),
+                    Some(15.6),
+                    Some(15.7),
+                ],
+            },
         ],
         y_label: "Anteil in %",
         value_suffix: " %",
@@ -79,7 +114,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     fs::write(out.join("line.svg"), line_chart(&line))?;
 
-    let labels = ["0 bis unter 6", "6 bis unter 10", "10 bis unter 18", "18 bis unter 30", "30 bis unter 45", "45 bis unter 65", "65 bis unter 80", "80 und älter"];
+    let labels = [
+        "0 bis unter 6",
+        "6 bis unter 10",
+        "10 bis unter 18",
+        "18 bis unter 30",
+        "30 bis unter 45",
+        "45 bis unter 65",
+        "65 bis unter 80",
+        "80 und älter",
+    ];
     let shares = [6.1, 3.9, 7.2, 19.5, 26.0, 22.1, 11.0, 4.2];
     let city = [5.6, 3.6, 7.4, 16.9, 23.1, 25.4, 13.3, 4.7];
     let age = |by_sex: bool| AgeChartSpec {

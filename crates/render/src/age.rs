@@ -67,7 +67,11 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
     legend(&mut svg, spec, pyramid);
     let values = spec.bands.iter().flat_map(|b| {
         let s = b.by_sex.unwrap_or_default();
-        let own = if pyramid { [s.male, s.female, s.comparison_male, s.comparison_female] } else { [b.share, b.comparison, None, None] };
+        let own = if pyramid {
+            [s.male, s.female, s.comparison_male, s.comparison_female]
+        } else {
+            [b.share, b.comparison, None, None]
+        };
         own.into_iter().flatten()
     });
     let max = values.filter(|v| v.is_finite()).fold(0.0, f64::max);
@@ -99,14 +103,29 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
     for &axis in &axes {
         for &t in &ticks {
             let anchor = r#"text-anchor="middle""#;
-            svg.text(x_of(axis, t), bottom + 15.0, &format!(r#"fill="{TEXT}" font-size="11" {anchor}"#), &format_de(t, decimals));
+            svg.text(
+                x_of(axis, t),
+                bottom + 15.0,
+                &format!(r#"fill="{TEXT}" font-size="11" {anchor}"#),
+                &format_de(t, decimals),
+            );
         }
     }
     let caption_x = if pyramid { spec.width / 2.0 } else { label_w + axes[0].2 / 2.0 };
-    svg.text(caption_x, bottom + 31.0, &format!(r#"fill="{TEXT_MUTED}" font-size="11" text-anchor="middle""#), "Anteil an der Bevölkerung in %");
+    svg.text(
+        caption_x,
+        bottom + 31.0,
+        &format!(r#"fill="{TEXT_MUTED}" font-size="11" text-anchor="middle""#),
+        "Anteil an der Bevölkerung in %",
+    );
     if pyramid {
         svg.text(12.0, top - 8.0, &format!(r#"fill="{TEXT}" font-weight="600""#), "männlich");
-        svg.text(spec.width - 12.0, top - 8.0, &format!(r#"fill="{TEXT}" font-weight="600" text-anchor="end""#), "weiblich");
+        svg.text(
+            spec.width - 12.0,
+            top - 8.0,
+            &format!(r#"fill="{TEXT}" font-weight="600" text-anchor="end""#),
+            "weiblich",
+        );
     }
     let every = (14.0 / row).ceil().max(1.0) as usize;
     for (i, band) in spec.bands.iter().enumerate() {
@@ -114,7 +133,12 @@ pub fn age_chart(spec: &AgeChartSpec) -> String {
         let label_x = if pyramid { spec.width / 2.0 } else { label_w - 8.0 };
         let anchor = if pyramid { "middle" } else { "end" };
         if i % every == 0 {
-            svg.text(label_x, y + bar_h / 2.0 + 4.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="{anchor}""#), band.label);
+            svg.text(
+                label_x,
+                y + bar_h / 2.0 + 4.0,
+                &format!(r#"fill="{TEXT}" font-size="11" text-anchor="{anchor}""#),
+                band.label,
+            );
         }
         let sides: Vec<(Option<f64>, Option<f64>, &str, &str)> = if pyramid {
             let s = band.by_sex.unwrap_or_default();
@@ -186,7 +210,8 @@ fn describe(spec: &AgeChartSpec, pyramid: bool) -> String {
                 );
             }
             (false, _) => {
-                let _ = write!(text, ". {}: {} ({}: {})", b.label, pct(b.share), spec.comparison_name, pct(b.comparison));
+                let _ =
+                    write!(text, ". {}: {} ({}: {})", b.label, pct(b.share), spec.comparison_name, pct(b.comparison));
             }
         }
     }

@@ -98,7 +98,12 @@ pub fn bar_chart(spec: &BarChartSpec) -> String {
     }
     svg.push("</g>");
     for &t in &ticks {
-        svg.text(x_of(t), bottom + 15.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), &format_de(t, decimals));
+        svg.text(
+            x_of(t),
+            bottom + 15.0,
+            &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#),
+            &format_de(t, decimals),
+        );
     }
     // Value labels go on top of the reference line, which goes on top of the bars.
     let mut values = String::new();
@@ -184,11 +189,7 @@ fn shorten(text: &str, room: f64, size: f64) -> String {
 
 /// The text alternative: every bar's value in order, and the reference.
 fn describe(spec: &BarChartSpec) -> String {
-    let items: Vec<String> = spec
-        .bars
-        .iter()
-        .map(|b| format!("{}: {}", b.label, value_text(spec, b.value)))
-        .collect();
+    let items: Vec<String> = spec.bars.iter().map(|b| format!("{}: {}", b.label, value_text(spec, b.value))).collect();
     let mut text = format!("Balkendiagramm {}. {}", spec.title, items.join("; "));
     if let Some(r) = &spec.reference {
         text.push_str(&format!(". Vergleichswert {}: {}", r.label, value_text(spec, Some(r.value))));

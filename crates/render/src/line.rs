@@ -69,14 +69,21 @@ const STYLES: [Style; 5] = [
 /// `<title>` ("series, period: value"). The legend on top shows each series' dash pattern and
 /// marker. The `<desc>` lists every value, so the chart can be read without seeing it.
 pub fn line_chart(spec: &LineChartSpec) -> String {
-    let values: Vec<f64> = spec.series.iter().flat_map(|s| s.values.iter().flatten().copied()).filter(|v| v.is_finite()).collect();
+    let values: Vec<f64> =
+        spec.series.iter().flat_map(|s| s.values.iter().flatten().copied()).filter(|v| v.is_finite()).collect();
     let mut svg = Svg::new(spec.width, spec.height, Role::Img, spec.title, &describe(spec));
     let (legend_h, legend) = legend_rows(spec);
     svg.push(&legend);
     let top = legend_h + 26.0;
     svg.text(0.0, top - 10.0, &format!(r#"fill="{TEXT_MUTED}" font-size="11""#), spec.y_label);
-    let (Some(lo), Some(hi)) = (values.iter().copied().reduce(f64::min), values.iter().copied().reduce(f64::max)) else {
-        svg.text(spec.width / 2.0, (top + spec.height) / 2.0, &format!(r#"fill="{TEXT_MUTED}" text-anchor="middle""#), "keine Daten");
+    let (Some(lo), Some(hi)) = (values.iter().copied().reduce(f64::min), values.iter().copied().reduce(f64::max))
+    else {
+        svg.text(
+            spec.width / 2.0,
+            (top + spec.height) / 2.0,
+            &format!(r#"fill="{TEXT_MUTED}" text-anchor="middle""#),
+            "keine Daten",
+        );
         return svg.finish();
     };
     let ticks = nice_ticks(lo, hi, 5);
@@ -99,7 +106,11 @@ pub fn line_chart(spec: &LineChartSpec) -> String {
     let n = spec.periods.len().max(1);
     let inset = 14.0;
     let x_of = |i: usize| {
-        if n == 1 { (left + right) / 2.0 } else { left + inset + i as f64 * (right - left - 2.0 * inset) / (n - 1) as f64 }
+        if n == 1 {
+            (left + right) / 2.0
+        } else {
+            left + inset + i as f64 * (right - left - 2.0 * inset) / (n - 1) as f64
+        }
     };
     let spacing = if n == 1 { right - left } else { (right - left - 2.0 * inset) / (n - 1) as f64 };
     let widest = spec.periods.iter().map(|p| text_width(p, 11.0)).fold(0.0, f64::max);
@@ -115,13 +126,17 @@ pub fn line_chart(spec: &LineChartSpec) -> String {
             .collect();
         let d = line_path(&points);
         if !d.is_empty() {
-            let dash = if style.dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{}""#, style.dash) };
+            let dash =
+                if style.dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{}""#, style.dash) };
             svg.push(&format!(
                 r#"<path class="series" data-series="{si}" fill="none" stroke="{}" stroke-width="{}"{dash} stroke-linejoin="round" d="{d}"/>"#,
                 style.colour, style.width
             ));
         }
-        svg.push(&format!(r##"<g class="markers" data-series="{si}" fill="{}" stroke="#ffffff" stroke-width="1">"##, style.colour));
+        svg.push(&format!(
+            r##"<g class="markers" data-series="{si}" fill="{}" stroke="#ffffff" stroke-width="1">"##,
+            style.colour
+        ));
         for (i, point) in points.iter().enumerate() {
             if let (Some((x, y)), Some(Some(v))) = (point, series.values.get(i)) {
                 let title = format!("{}, {}: {}{}", series.name, spec.periods[i], format_auto(*v), spec.value_suffix);
@@ -164,7 +179,9 @@ fn marker(kind: Marker, x: f64, y: f64, title: Option<&str>) -> String {
     let (cx, cy) = (num(x), num(y));
     match kind {
         Marker::Circle => format!(r#"<circle cx="{cx}" cy="{cy}" r="4"{open}{}"#, end("circle")),
-        Marker::Square => format!(r#"<rect x="{}" y="{}" width="7" height="7"{open}{}"#, num(x - 3.5), num(y - 3.5), end("rect")),
+        Marker::Square => {
+            format!(r#"<rect x="{}" y="{}" width="7" height="7"{open}{}"#, num(x - 3.5), num(y - 3.5), end("rect"))
+        }
         Marker::Triangle => {
             format!(r#"<path d="M{cx} {}l4.5 8h-9z"{open}{}"#, num(y - 5.0), end("path"))
         }

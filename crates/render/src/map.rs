@@ -126,7 +126,9 @@ pub fn choropleth(spec: &ChoroplethSpec) -> String {
                 )
             };
             match &p.href {
-                Some(href) => svg.push(&format!(r#"<a href="{}" aria-label="{label}">{}</a>"#, escape(href), circle(""))),
+                Some(href) => {
+                    svg.push(&format!(r#"<a href="{}" aria-label="{label}">{}</a>"#, escape(href), circle("")))
+                }
                 None => svg.push(&circle(&format!(r#" role="img" aria-label="{label}""#))),
             }
         }

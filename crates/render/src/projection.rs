@@ -48,10 +48,7 @@ impl Projection {
 
     /// Pixel position of a longitude/latitude coordinate, unrounded.
     pub fn project(&self, c: Coord<f64>) -> (f64, f64) {
-        (
-            self.left + (c.x - self.west) * self.shrink * self.scale,
-            self.top + (self.north - c.y) * self.scale,
-        )
+        (self.left + (c.x - self.west) * self.shrink * self.scale, self.top + (self.north - c.y) * self.scale)
     }
 
     /// Pixel position in tenths of a pixel, rounded: the resolution of all map output.

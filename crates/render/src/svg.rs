@@ -117,9 +117,10 @@ impl Svg {
     /// other copy still finds an identical definition.
     pub(crate) fn finish(mut self) -> String {
         self.out.push_str("</svg>");
-        let hash = self.out.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
+        let hash = self
+            .out
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
         self.out.replace(ID, &format!("r{:08x}-", hash as u32))
     }
 }

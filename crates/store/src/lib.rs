@@ -142,7 +142,11 @@ impl Store {
     }
 
     /// The observations of one release exactly as imported, if the viewer may see it.
-    pub fn release_observations(&self, audience: Audience, id: ReleaseId) -> Result<Option<Vec<StoredObservation>>, StoreError> {
+    pub fn release_observations(
+        &self,
+        audience: Audience,
+        id: ReleaseId,
+    ) -> Result<Option<Vec<StoredObservation>>, StoreError> {
         read::release_observations(&self.conn(), audience, id)
     }
 

@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::{
-    Area, AreaKey, Audience, Breakdown, Institution, Kommune, KommuneKey, Layer, LayerKey, Observation, Period, Provenance,
-    Release, ReleaseId, Symbol, Unit, Validity, Value, Variable, VariableKey,
+    Area, AreaKey, Audience, Breakdown, Institution, Kommune, KommuneKey, Layer, LayerKey, Observation, Period,
+    Provenance, Release, ReleaseId, Symbol, Unit, Validity, Value, Variable, VariableKey,
 };
 use geo::MultiPolygon;
 use rusqlite::{Connection, Row};
@@ -194,7 +194,9 @@ fn observation(row: [Option<String>; 6], value: Option<f64>, release: i64) -> Re
     let text = |s: Option<String>| s.ok_or_else(|| corrupt("observation", "null in a required column"));
     let value = match (value, symbol) {
         (Some(x), None) => Value::Number(x),
-        (None, Some(s)) => Value::Symbol(Symbol::parse(&s).ok_or_else(|| corrupt("observation", format!("symbol {s:?}")))?),
+        (None, Some(s)) => {
+            Value::Symbol(Symbol::parse(&s).ok_or_else(|| corrupt("observation", format!("symbol {s:?}")))?)
+        }
         _ => return Err(corrupt("observation", "value and symbol both set or both missing")),
     };
     Ok(StoredObservation {
@@ -217,12 +219,21 @@ fn version_row(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
 }
 
 /// A layer version with its areas, from a `layer_version` row.
-fn layer_version(conn: &Connection, (release, layer, name, parent, from, to): VersionRow) -> Result<LayerVersion, StoreError> {
+fn layer_version(
+    conn: &Connection,
+    (release, layer, name, parent, from, to): VersionRow,
+) -> Result<LayerVersion, StoreError> {
     let validity = Validity { from, to };
-    let mut stmt = conn.prepare_cached("SELECT key, name, parent, geometry FROM area WHERE release_id = ?1 ORDER BY key")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT key, name, parent, geometry FROM area WHERE release_id = ?1 ORDER BY key")?;
     let mut areas = Vec::new();
     for row in stmt.query_map([release], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
     })? {
         let (k, name, parent, g) = row?;
         areas.push(Area {
@@ -234,7 +245,11 @@ fn layer_version(conn: &Connection, (release, layer, name, parent, from, to): Ve
         });
     }
     Ok(LayerVersion {
-        layer: Layer { key: key("layer_version", layer)?, name, parent: parent.map(|p| key("layer_version", p)).transpose()? },
+        layer: Layer {
+            key: key("layer_version", layer)?,
+            name,
+            parent: parent.map(|p| key("layer_version", p)).transpose()?,
+        },
         validity,
         release: ReleaseId(release),
         areas,
@@ -263,7 +278,9 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
 
     let mut kommunen: Vec<KommuneData> = Vec::new();
     let mut stmt = conn.prepare("SELECT key, name, ags FROM kommune ORDER BY name")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))? {
+    for row in
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?
+    {
         let (k, name, ags) = row?;
         let mine: Vec<Release> = releases.iter().filter(|(rk, _)| *rk == k).map(|(_, r)| r.clone()).collect();
         if mine.is_empty() {
@@ -285,7 +302,9 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
     let slots: HashMap<i64, usize> = visible.iter().filter_map(|&id| Some((id, index_of(id)?))).collect();
 
     // Layers, newest first.
-    let mut stmt = conn.prepare("SELECT release_id, layer, name, parent, valid_from, valid_to FROM layer_version ORDER BY release_id DESC")?;
+    let mut stmt = conn.prepare(
+        "SELECT release_id, layer, name, parent, valid_from, valid_to FROM layer_version ORDER BY release_id DESC",
+    )?;
     let versions: Vec<VersionRow> = stmt.query_map([], version_row)?.collect::<Result<_, _>>()?;
     for row in versions {
         let Some(&slot) = slots.get(&row.0) else { continue };
@@ -293,9 +312,11 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
     }
 
     // Variables: newest definition per key.
-    let mut stmt = conn.prepare("SELECT release_id, key, label, unit, share_of FROM variable ORDER BY release_id DESC, key")?;
-    let rows: Vec<(i64, String, String, String, Option<String>)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<Result<_, _>>()?;
+    let mut stmt =
+        conn.prepare("SELECT release_id, key, label, unit, share_of FROM variable ORDER BY release_id DESC, key")?;
+    let rows: Vec<(i64, String, String, String, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<Result<_, _>>()?;
     for (release, k, label, unit, share_of) in rows {
         let Some(&slot) = slots.get(&release) else { continue };
         if kommunen[slot].variables.iter().any(|v| v.variable.key.as_str() == k) {
@@ -334,7 +355,9 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
     }
 
     // Institutions: newest record per key.
-    let mut stmt = conn.prepare("SELECT release_id, key, name, kind, lon, lat, attributes FROM institution ORDER BY release_id DESC, key")?;
+    let mut stmt = conn.prepare(
+        "SELECT release_id, key, name, kind, lon, lat, attributes FROM institution ORDER BY release_id DESC, key",
+    )?;
     let rows: Vec<(i64, String, String, String, f64, f64, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<Result<_, _>>()?;
@@ -343,7 +366,8 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
         if kommunen[slot].institutions.iter().any(|i| i.institution.key == k) {
             continue;
         }
-        let attributes: Vec<(String, String)> = serde_json::from_str(&attributes).map_err(|e| corrupt("institution", e))?;
+        let attributes: Vec<(String, String)> =
+            serde_json::from_str(&attributes).map_err(|e| corrupt("institution", e))?;
         kommunen[slot].institutions.push(InstitutionRecord {
             institution: Institution { key: k, name, kind, location: geo::Point::new(lon, lat), attributes },
             release: ReleaseId(release),

@@ -1,6 +1,9 @@
 //! Adding releases.
 
-use domain::{Area, Audience, Institution, Kommune, Layer, LayerKey, Observation, Provenance, ReleaseId, Validity, Value, Variable};
+use domain::{
+    Area, Audience, Institution, Kommune, Layer, LayerKey, Observation, Provenance, ReleaseId, Validity, Value,
+    Variable,
+};
 use geo::orient::{Direction, Orient};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -109,10 +112,12 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                 "INSERT INTO layer_version (release_id, layer, name, parent, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, layer.key.as_str(), layer.name, layer.parent.as_ref().map(|p| p.as_str()), validity.from, validity.to],
             )?;
-            let mut insert = tx.prepare("INSERT INTO area (release_id, key, name, parent, geometry) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            let mut insert =
+                tx.prepare("INSERT INTO area (release_id, key, name, parent, geometry) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for a in areas {
                 // RFC 7946 orientation (exterior rings counter-clockwise), which geodesic areas rely on.
-                let geometry = a.geometry.as_ref().map(|g| geojson::Geometry::from(&g.orient(Direction::Default)).to_string());
+                let geometry =
+                    a.geometry.as_ref().map(|g| geojson::Geometry::from(&g.orient(Direction::Default)).to_string());
                 insert.execute(params![id, a.key.as_str(), a.name, a.parent.as_ref().map(|p| p.as_str()), geometry])?;
             }
         }
@@ -125,9 +130,16 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                     return Err(StoreError::UnknownLayer { kommune: kommune.to_owned(), layer: layer.clone() });
                 }
             }
-            let mut insert = tx.prepare("INSERT INTO variable (release_id, key, label, unit, share_of) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            let mut insert = tx
+                .prepare("INSERT INTO variable (release_id, key, label, unit, share_of) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for v in variables {
-                insert.execute(params![id, v.key.as_str(), v.label, v.unit.code(), v.share_of.as_ref().map(|s| s.as_str())])?;
+                insert.execute(params![
+                    id,
+                    v.key.as_str(),
+                    v.label,
+                    v.unit.code(),
+                    v.share_of.as_ref().map(|s| s.as_str())
+                ])?;
             }
             let mut insert = tx.prepare(
                 "INSERT INTO observation (release_id, layer, area, variable, period, breakdown, value, symbol)
@@ -155,10 +167,8 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                 "INSERT INTO institution (release_id, key, name, kind, lon, lat, attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for i in list {
-                let attributes = serde_json::to_string(&i.attributes).map_err(|e| StoreError::Corrupt {
-                    table: "institution",
-                    detail: e.to_string(),
-                })?;
+                let attributes = serde_json::to_string(&i.attributes)
+                    .map_err(|e| StoreError::Corrupt { table: "institution", detail: e.to_string() })?;
                 insert.execute(params![id, i.key, i.name, i.kind, i.location.x(), i.location.y(), attributes])?;
             }
         }

@@ -85,7 +85,13 @@ pub(crate) struct KommuneBodies {
 impl KommuneBodies {
     /// Placeholder while the Kommune's atlas is being built.
     pub(crate) fn empty() -> KommuneBodies {
-        KommuneBodies { layers: Bytes::new(), variables: Bytes::new(), institutions: Bytes::new(), observation_rows: Vec::new(), by_layer_variable: HashMap::new() }
+        KommuneBodies {
+            layers: Bytes::new(),
+            variables: Bytes::new(),
+            institutions: Bytes::new(),
+            observation_rows: Vec::new(),
+            by_layer_variable: HashMap::new(),
+        }
     }
 }
 
@@ -135,7 +141,11 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-async fn areas(State(state): State<AppState>, Path((key, layer)): Path<(String, String)>, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+async fn areas(
+    State(state): State<AppState>,
+    Path((key, layer)): Path<(String, String)>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
     let body = k.areas_geojson(&layer, q.year).ok_or_else(|| AppError::NotFound(format!("no layer {layer:?}")))?;
@@ -206,11 +216,25 @@ impl Filter {
     }
 }
 
-async fn observations(State(state): State<AppState>, Path(key): Path<String>, Query(q): Query<ObservationQuery>) -> Result<Response, AppError> {
+async fn observations(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<ObservationQuery>,
+) -> Result<Response, AppError> {
     let atlas = state.atlas().await?;
     let filter = Filter {
-        breakdown: q.breakdown.as_deref().map(Breakdown::parse).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?,
-        period: q.period.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?,
+        breakdown: q
+            .breakdown
+            .as_deref()
+            .map(Breakdown::parse)
+            .transpose()
+            .map_err(|e| AppError::BadRequest(e.to_string()))?,
+        period: q
+            .period
+            .as_deref()
+            .map(str::parse::<Period>)
+            .transpose()
+            .map_err(|e| AppError::BadRequest(e.to_string()))?,
         layer: q.layer,
         variable: q.variable,
         area: q.area,
@@ -229,7 +253,8 @@ async fn observations(State(state): State<AppState>, Path(key): Path<String>, Qu
         match release {
             Some(id) => {
                 let rows = store.release_observations(audience, id).map_err(AppError::internal)?.unwrap_or_default();
-                let list: Vec<ObservationDto<'_>> = rows.iter().filter(|o| filter.keeps(o)).map(observation_dto).collect();
+                let list: Vec<ObservationDto<'_>> =
+                    rows.iter().filter(|o| filter.keeps(o)).map(observation_dto).collect();
                 serde_json::to_vec(&list).map_err(AppError::internal)
             }
             None => {
@@ -238,7 +263,9 @@ async fn observations(State(state): State<AppState>, Path(key): Path<String>, Qu
                 body.push(b'[');
                 let all: Vec<usize>;
                 let candidates: &[usize] = match (&filter.layer, &filter.variable) {
-                    (Some(l), Some(v)) => k.bodies.by_layer_variable.get(&(l.clone(), v.clone())).map_or(&[], Vec::as_slice),
+                    (Some(l), Some(v)) => {
+                        k.bodies.by_layer_variable.get(&(l.clone(), v.clone())).map_or(&[], Vec::as_slice)
+                    }
                     _ => {
                         all = (0..k.data.observations.len()).collect();
                         &all
@@ -293,7 +320,8 @@ fn variables_json(k: &KommuneAtlas) -> Bytes {
         .iter()
         .map(|v| {
             let series: Vec<_> = k.series.iter().filter(|s| s.variable == v.variable.key).collect();
-            let mut periods: Vec<String> = series.iter().flat_map(|s| s.periods.iter().map(Period::to_string)).collect();
+            let mut periods: Vec<String> =
+                series.iter().flat_map(|s| s.periods.iter().map(Period::to_string)).collect();
             periods.sort();
             periods.dedup();
             let mut layers: Vec<&str> = series.iter().flat_map(|s| s.layers.iter().map(|l| l.as_str())).collect();

@@ -166,14 +166,7 @@ impl KommuneAtlas {
             .filter_map(|(r, a)| Some(((r, a.key.clone()), a.geometry.as_ref()?.geodesic_area_unsigned())))
             .collect();
         let geojson = data.layer_versions.iter().map(|v| (v.release, layer_geojson(v))).collect();
-        let mut k = KommuneAtlas {
-            data,
-            series,
-            cells,
-            area_m2,
-            geojson,
-            bodies: crate::api::KommuneBodies::empty(),
-        };
+        let mut k = KommuneAtlas { data, series, cells, area_m2, geojson, bodies: crate::api::KommuneBodies::empty() };
         k.bodies = crate::api::kommune_bodies(&k);
         k
     }
@@ -200,7 +193,14 @@ impl KommuneAtlas {
     }
 
     /// The stored cell of one area.
-    pub fn cell(&self, layer: &LayerKey, variable: &VariableKey, breakdown: &Breakdown, period: Period, area: &AreaKey) -> Option<(Value, ReleaseId)> {
+    pub fn cell(
+        &self,
+        layer: &LayerKey,
+        variable: &VariableKey,
+        breakdown: &Breakdown,
+        period: Period,
+        area: &AreaKey,
+    ) -> Option<(Value, ReleaseId)> {
         self.cells.get(&(layer.clone(), variable.clone(), breakdown.clone(), period))?.get(area).copied()
     }
 
@@ -210,7 +210,14 @@ impl KommuneAtlas {
     }
 
     /// The value of `series` in `measure` for one area of a layer version.
-    pub fn value<'a>(&self, layer: &LayerVersion, area: &'a Area, series: &Series, period: Period, measure: Measure) -> AreaValue<'a> {
+    pub fn value<'a>(
+        &self,
+        layer: &LayerVersion,
+        area: &'a Area,
+        series: &Series,
+        period: Period,
+        measure: Measure,
+    ) -> AreaValue<'a> {
         let key = &layer.layer.key;
         let cell = self.cell(key, &series.variable, &series.breakdown, period, &area.key);
         let mut releases: Vec<ReleaseId> = cell.iter().map(|c| c.1).collect();
@@ -279,7 +286,10 @@ impl KommuneAtlas {
 
     /// The whole-Kommune reference area: the single area of a top layer (no parent), if there is one.
     pub fn city(&self, year: Option<i32>) -> Option<(&LayerVersion, &Area)> {
-        let top = self.data.layer_versions.iter().find(|v| v.layer.parent.is_none() && v.areas.len() == 1 && year.is_none_or(|y| v.validity.contains(y)))?;
+        let top =
+            self.data.layer_versions.iter().find(|v| {
+                v.layer.parent.is_none() && v.areas.len() == 1 && year.is_none_or(|y| v.validity.contains(y))
+            })?;
         Some((top, &top.areas[0]))
     }
 

@@ -13,8 +13,8 @@
 //! # }
 //! ```
 
-pub mod atlas;
 mod api;
+pub mod atlas;
 mod error;
 mod pages;
 mod views;

@@ -46,10 +46,21 @@ fn the_demo_imports_with_exact_counts() {
     assert_eq!(koeln.institutions.len(), 305);
     let hamburg = snap.kommune("hamburg").unwrap();
     assert_eq!(hamburg.layer("stadtteil", None).unwrap().areas.len(), 99);
-    let with_data: std::collections::HashSet<&str> =
-        hamburg.observations.iter().filter(|o| o.layer.as_str() == "stadtteil").map(|o| o.observation.area.as_str()).collect();
+    let with_data: std::collections::HashSet<&str> = hamburg
+        .observations
+        .iter()
+        .filter(|o| o.layer.as_str() == "stadtteil")
+        .map(|o| o.observation.area.as_str())
+        .collect();
     assert_eq!(with_data.len(), 99);
-    assert!(hamburg.layer("stadtteil", None).unwrap().areas.iter().all(|a| a.parent.as_ref().map(|p| p.as_str()) == Some("Hamburg")));
+    assert!(
+        hamburg
+            .layer("stadtteil", None)
+            .unwrap()
+            .areas
+            .iter()
+            .all(|a| a.parent.as_ref().map(|p| p.as_str()) == Some("Hamburg"))
+    );
     let city = hamburg
         .observations
         .iter()
@@ -125,12 +136,25 @@ fn bad_rows_are_reported_with_position_and_leave_the_store_unchanged() {
         assert_eq!(store.data_version().unwrap(), before, "{csv:?}");
     }
     // The good file lands, then a corrected file becomes a new release and wins.
-    let Imported::New(first) = import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;10\n").unwrap() else { panic!() };
-    let Imported::New(second) = import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;12\n").unwrap() else { panic!() };
+    let Imported::New(first) =
+        import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;10\n").unwrap()
+    else {
+        panic!()
+    };
+    let Imported::New(second) =
+        import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;12\n").unwrap()
+    else {
+        panic!()
+    };
     assert!(second > first);
     let snap = store.snapshot(Audience::Public).unwrap();
     let k = snap.kommune("koeln").unwrap();
-    let v: Vec<f64> = k.observations.iter().filter(|o| o.observation.variable.as_str() == "kinder").filter_map(|o| o.observation.value.number()).collect();
+    let v: Vec<f64> = k
+        .observations
+        .iter()
+        .filter(|o| o.observation.variable.as_str() == "kinder")
+        .filter_map(|o| o.observation.value.number())
+        .collect();
     assert_eq!(v, [12.0]);
     let old = store.release_observations(Audience::Public, first).unwrap().unwrap();
     assert_eq!(old[0].observation.value.number(), Some(10.0));

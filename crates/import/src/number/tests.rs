@@ -33,24 +33,16 @@ fn symbols_are_never_numbers() {
         ("…", Symbol::Later),
         ("...", Symbol::Later),
     ] {
-        assert_eq!(
-            parse_number(cell, Decimal::Comma),
-            Ok(Value::Symbol(symbol)),
-            "{cell}"
-        );
+        assert_eq!(parse_number(cell, Decimal::Comma), Ok(Value::Symbol(symbol)), "{cell}");
     }
 }
 
 #[test]
 fn rejects_malformed_numbers_with_a_hint() {
-    for bad in [
-        "1,2,3", "12 34", "1.23", "abc", "1e5", "--1", "1,", ",5", "1..000",
-    ] {
+    for bad in ["1,2,3", "12 34", "1.23", "abc", "1e5", "--1", "1,", ",5", "1..000"] {
         assert!(parse_number(bad, Decimal::Comma).is_err(), "{bad}");
     }
     assert_eq!(parse_number("  ", Decimal::Comma), Err(NumberError::Empty));
-    let message = parse_number("1044555.0", Decimal::Comma)
-        .unwrap_err()
-        .to_string();
+    let message = parse_number("1044555.0", Decimal::Comma).unwrap_err().to_string();
     assert!(message.contains("set decimal = \".\""), "{message}");
 }

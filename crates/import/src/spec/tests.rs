@@ -17,16 +17,8 @@ fn parses_a_layer_manifest_with_defaults() {
     );
     let m = parse_manifest(&text, "m.toml").unwrap();
     assert_eq!(m.release.audience, Audience::Public);
-    let ContentSpec::Layer(l) = m.content else {
-        panic!("not a layer")
-    };
-    assert_eq!(
-        l.validity(),
-        Validity {
-            from: Some(2005),
-            to: None
-        }
-    );
+    let ContentSpec::Layer(l) = m.content else { panic!("not a layer") };
+    assert_eq!(l.validity(), Validity { from: Some(2005), to: None });
     assert_eq!(l.key.as_str(), "stadtteil");
 }
 
@@ -59,12 +51,8 @@ fn wide_periods_accept_text_and_numbers() {
         "{RELEASE}[statistics]\nformat = \"wide\"\nfile = \"a.csv\"\nlayers = [\"stadt\"]\n[statistics.wide]\narea = \"a\"\nperiod = 2013\n[[statistics.wide.column]]\ncolumn = \"c\"\nkey = \"k\"\nlabel = \"K\"\nunit = \"percent\"\nperiod = \"2013/14\"\n"
     );
     let m = parse_manifest(&text, "m.toml").unwrap();
-    let ContentSpec::Statistics(s) = m.content else {
-        panic!("not statistics")
-    };
-    let Layout::Wide(w) = s.layout else {
-        panic!("not wide")
-    };
+    let ContentSpec::Statistics(s) = m.content else { panic!("not statistics") };
+    let Layout::Wide(w) = s.layout else { panic!("not wide") };
     assert_eq!(w.period, Period::Year(2013));
     assert_eq!(w.columns[0].period, Some(Period::SchoolYear(2013)));
     assert_eq!(w.columns[0].unit, Unit::Percent);

@@ -36,11 +36,7 @@ fn plain_long_format_with_breakdown_columns() {
     let data = parse_statistics(csv.as_bytes(), "p.csv", &spec(PLAIN)).unwrap();
     assert_eq!(data.variables.len(), 2);
     assert_eq!(data.variables[0].unit, Unit::Count);
-    let values: Vec<_> = data
-        .observations
-        .iter()
-        .map(|o| (o.value.breakdown.to_string(), o.value.value))
-        .collect();
+    let values: Vec<_> = data.observations.iter().map(|o| (o.value.breakdown.to_string(), o.value.value)).collect();
     assert_eq!(
         values,
         [
@@ -54,27 +50,17 @@ fn plain_long_format_with_breakdown_columns() {
 
 #[test]
 fn unknown_variables_and_bad_periods_are_all_reported() {
-    let csv =
-        "area;period;variable;value\n101;2012;einwohner;1\n101;20x;einwohner;1\n101;2012;foo;1\n";
+    let csv = "area;period;variable;value\n101;2012;einwohner;1\n101;20x;einwohner;1\n101;2012;foo;1\n";
     let e = parse_statistics(csv.as_bytes(), "p.csv", &spec(PLAIN)).unwrap_err();
     assert_eq!(e.0.len(), 2);
     assert_eq!(e.0[0].position.to_string(), "p.csv:3:period");
-    assert_eq!(
-        e.0[1].to_string(),
-        "p.csv:4:variable: unknown variable \"foo\": not in [[statistics.variable]]"
-    );
+    assert_eq!(e.0[1].to_string(), "p.csv:4:variable: unknown variable \"foo\": not in [[statistics.variable]]");
 }
 
 #[test]
 fn aliases_and_ignored_areas() {
-    let s = spec(&format!(
-        "{PLAIN}\n[statistics.aliases]\n\"A-Dorf\" = \"B-Dorf\"\n"
-    ))
-    .clone();
-    let s = StatisticsSpec {
-        ignore_areas: vec!["999".into()],
-        ..s
-    };
+    let s = spec(&format!("{PLAIN}\n[statistics.aliases]\n\"A-Dorf\" = \"B-Dorf\"\n")).clone();
+    let s = StatisticsSpec { ignore_areas: vec!["999".into()], ..s };
     let csv = "area;period;variable;value\nA-Dorf;2012;einwohner;1\n999;2012;einwohner;1\n";
     let data = parse_statistics(csv.as_bytes(), "p.csv", &s).unwrap();
     assert_eq!(data.observations.len(), 1);
@@ -88,10 +74,7 @@ fn area_keys_resolve_to_the_first_layer_that_has_them() {
     let key = |k: &str| AreaKey::new(k).unwrap();
     let layers = [
         (LayerKey::new("stadt").unwrap(), HashSet::from([key("000")])),
-        (
-            LayerKey::new("stadtteil").unwrap(),
-            HashSet::from([key("101"), key("000")]),
-        ),
+        (LayerKey::new("stadtteil").unwrap(), HashSet::from([key("101"), key("000")])),
     ];
     let resolved = check_area_keys(&data, &layers).unwrap();
     assert_eq!(resolved[0].0.as_str(), "stadt");

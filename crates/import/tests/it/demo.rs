@@ -6,14 +6,12 @@ use std::path::{Path, PathBuf};
 use domain::{AreaKey, Breakdown, Period, Symbol, Value, VariableKey};
 use geo::{BoundingRect, Centroid, GeodesicArea, Validation};
 use import::{
-    ContentSpec, LayerData, Layout, Lines, Manifest, StatisticsSpec, check_area_keys, file_digest,
-    read_institutions, read_layer, read_manifest, read_statistics,
+    ContentSpec, LayerData, Layout, Lines, Manifest, StatisticsSpec, check_area_keys, file_digest, read_institutions,
+    read_layer, read_manifest, read_statistics,
 };
 
 pub(crate) fn demo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/demo")
-        .join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(path)
 }
 
 pub(crate) fn manifest(path: &str) -> Manifest {
@@ -29,8 +27,7 @@ fn statistics_spec(path: &str) -> StatisticsSpec {
 
 #[test]
 fn koeln_population_long_with_breakdowns() {
-    let data = read_statistics(&statistics_spec("koeln/bevoelkerung.toml"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let data = read_statistics(&statistics_spec("koeln/bevoelkerung.toml")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(data.observations.len(), 29_135);
     assert_eq!(data.variables.len(), 1);
     let einwohner = VariableKey::new("einwohner").unwrap();
@@ -48,11 +45,7 @@ fn koeln_population_long_with_breakdowns() {
     assert_eq!(total_2012.value, Value::Number(1_044_555.0));
     let women = Breakdown::parse("geschlecht=Weiblich").unwrap();
     assert!(data.observations.iter().any(|o| o.value.breakdown == women));
-    let totals = data
-        .observations
-        .iter()
-        .filter(|o| o.value.breakdown.is_total())
-        .count();
+    let totals = data.observations.iter().filter(|o| o.value.breakdown.is_total()).count();
     assert_eq!(totals, 768);
 }
 
@@ -67,11 +60,7 @@ fn assert_in_koeln(data: &LayerData) {
     for area in &data.areas {
         let bounds = area.geometry.as_ref().unwrap().bounding_rect().unwrap();
         for c in [bounds.min(), bounds.max()] {
-            assert!(
-                (6.77..=7.17).contains(&c.x) && (50.83..=51.09).contains(&c.y),
-                "{} at {c:?}",
-                area.key
-            );
+            assert!((6.77..=7.17).contains(&c.x) && (50.83..=51.09).contains(&c.y), "{} at {c:?}", area.key);
         }
     }
 }
@@ -80,45 +69,22 @@ fn assert_in_koeln(data: &LayerData) {
 fn koeln_layers_import_with_valid_polygons() {
     let bezirke = layer("koeln/stadtbezirk.toml");
     assert_eq!(bezirke.areas.len(), 9);
-    assert_eq!(
-        bezirke
-            .areas
-            .iter()
-            .filter(|a| a.key.as_str() == "001")
-            .count(),
-        1
-    );
+    assert_eq!(bezirke.areas.iter().filter(|a| a.key.as_str() == "001").count(), 1);
     let teile = layer("koeln/stadtteil.toml");
     assert_eq!(teile.areas.len(), 86);
     assert!(!teile.parent_field_given);
     let viertel = layer("koeln/stadtviertel.toml");
     assert_eq!(viertel.areas.len(), 371);
     assert!(viertel.parent_field_given);
-    assert!(
-        viertel
-            .areas
-            .iter()
-            .all(|a| a.parent.as_ref().is_some_and(|p| p.as_str().len() == 3))
-    );
+    assert!(viertel.areas.iter().all(|a| a.parent.as_ref().is_some_and(|p| p.as_str().len() == 3)));
     for data in [&bezirke, &teile, &viertel] {
         assert_in_koeln(data);
-        assert!(
-            data.areas
-                .iter()
-                .all(|a| a.geometry.as_ref().unwrap().is_valid())
-        );
+        assert!(data.areas.iter().all(|a| a.geometry.as_ref().unwrap().is_valid()));
     }
-    let altstadt_sued = teile
-        .areas
-        .iter()
-        .find(|a| a.key.as_str() == "101")
-        .unwrap();
+    let altstadt_sued = teile.areas.iter().find(|a| a.key.as_str() == "101").unwrap();
     assert_eq!(altstadt_sued.name, "Altstadt/Süd");
     let c = altstadt_sued.geometry.as_ref().unwrap().centroid().unwrap();
-    assert!(
-        (c.x() - 6.95).abs() < 0.02 && (c.y() - 50.93).abs() < 0.02,
-        "{c:?}"
-    );
+    assert!((c.x() - 6.95).abs() < 0.02 && (c.y() - 50.93).abs() < 0.02, "{c:?}");
 }
 
 #[test]
@@ -128,12 +94,7 @@ fn koeln_city_is_the_dissolved_bezirke() {
     assert_eq!(stadt.areas[0].key.as_str(), "000");
     assert_eq!(stadt.areas[0].name, "Stadt Köln");
     assert_in_koeln(&stadt);
-    let area_km2 = stadt.areas[0]
-        .geometry
-        .as_ref()
-        .unwrap()
-        .geodesic_area_unsigned()
-        / 1e6;
+    let area_km2 = stadt.areas[0].geometry.as_ref().unwrap().geodesic_area_unsigned() / 1e6;
     assert!((400.0..410.0).contains(&area_km2), "{area_km2}");
 }
 
@@ -149,48 +110,23 @@ fn value(data: &import::StatisticsData, variable: &str, area: &str) -> Value {
 #[test]
 fn hamburg_profiles_wide_csv_match_the_osm_layer() {
     let spec = statistics_spec("hamburg/stadtteilprofile.toml");
-    let Layout::Wide(wide) = &spec.layout else {
-        panic!("not wide")
-    };
+    let Layout::Wide(wide) = &spec.layout else { panic!("not wide") };
     let columns = wide.columns.len();
     let data = read_statistics(&spec).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(data.observations.len(), 99 * columns);
-    assert_eq!(
-        value(&data, "bevoelkerung", "Hamburg-Altstadt"),
-        Value::Number(1675.0)
-    );
-    assert_eq!(
-        value(&data, "anteil_unter18", "Hamburg-Altstadt"),
-        Value::Number(9.7)
-    );
-    assert_eq!(
-        value(&data, "wanderungssaldo", "Hamburg-Altstadt"),
-        Value::Number(-23.0)
-    );
-    assert_eq!(
-        value(&data, "einkommen", "Hamburg-Altstadt"),
-        Value::Number(26_493.0)
-    );
-    assert_eq!(
-        value(&data, "anteil_stadtteilschule", "Hamburg-Altstadt"),
-        Value::Number(60.0)
-    );
-    assert_eq!(
-        value(&data, "preis_eigentumswohnung", "Hamburg-Altstadt"),
-        Value::Symbol(Symbol::UnknownOrSecret)
-    );
-    let grundschulen = data
-        .observations
-        .iter()
-        .find(|o| o.value.variable.as_str() == "grundschulen")
-        .unwrap();
+    assert_eq!(value(&data, "bevoelkerung", "Hamburg-Altstadt"), Value::Number(1675.0));
+    assert_eq!(value(&data, "anteil_unter18", "Hamburg-Altstadt"), Value::Number(9.7));
+    assert_eq!(value(&data, "wanderungssaldo", "Hamburg-Altstadt"), Value::Number(-23.0));
+    assert_eq!(value(&data, "einkommen", "Hamburg-Altstadt"), Value::Number(26_493.0));
+    assert_eq!(value(&data, "anteil_stadtteilschule", "Hamburg-Altstadt"), Value::Number(60.0));
+    assert_eq!(value(&data, "preis_eigentumswohnung", "Hamburg-Altstadt"), Value::Symbol(Symbol::UnknownOrSecret));
+    let grundschulen = data.observations.iter().find(|o| o.value.variable.as_str() == "grundschulen").unwrap();
     assert_eq!(grundschulen.value.period, Period::SchoolYear(2013));
 
     let layer = layer("hamburg/stadtteil.toml");
     assert_eq!(layer.areas.len(), 99);
     let keys: HashSet<AreaKey> = layer.areas.iter().map(|a| a.key.clone()).collect();
-    let resolved = check_area_keys(&data, &[(layer.layer.key.clone(), keys)])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let resolved = check_area_keys(&data, &[(layer.layer.key.clone(), keys)]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(resolved.len(), data.observations.len());
 }
 
@@ -208,50 +144,26 @@ fn hamburg_profiles_from_the_spreadsheet_agree_with_the_csv() {
     let from_csv = read_statistics(&csv).unwrap_or_else(|e| panic!("{e}"));
     let from_xlsx = read_statistics(&xlsx).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(from_xlsx.observations.len(), from_csv.observations.len());
-    assert_eq!(
-        value(&from_xlsx, "bevoelkerung", "Hamburg-Altstadt"),
-        Value::Number(1675.0)
-    );
-    assert_eq!(
-        value(&from_xlsx, "wanderungssaldo", "Hamburg-Altstadt"),
-        Value::Number(-23.0)
-    );
-    assert!(
-        from_xlsx.observations[0].position.file.contains(".xlsx["),
-        "{}",
-        from_xlsx.observations[0].position
-    );
+    assert_eq!(value(&from_xlsx, "bevoelkerung", "Hamburg-Altstadt"), Value::Number(1675.0));
+    assert_eq!(value(&from_xlsx, "wanderungssaldo", "Hamburg-Altstadt"), Value::Number(-23.0));
+    assert!(from_xlsx.observations[0].position.file.contains(".xlsx["), "{}", from_xlsx.observations[0].position);
 }
 
 #[test]
 fn koeln_schools() {
-    let ContentSpec::Institutions(spec) = manifest("koeln/schulen.toml").content else {
-        panic!("not institutions")
-    };
+    let ContentSpec::Institutions(spec) = manifest("koeln/schulen.toml").content else { panic!("not institutions") };
     let schools = read_institutions(&spec).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(schools.len(), 305);
     // One Nominatim geocode is a wrong match in Remscheid (160106 Elly-Heuss-Knapp-Realschule).
     let outside: Vec<&str> = schools
         .iter()
-        .filter(|s| {
-            !((6.7..7.2).contains(&s.location.x()) && (50.8..51.1).contains(&s.location.y()))
-        })
+        .filter(|s| !((6.7..7.2).contains(&s.location.x()) && (50.8..51.1).contains(&s.location.y())))
         .map(|s| s.key.as_str())
         .collect();
     assert_eq!(outside, ["160106"]);
-    let indexed = schools
-        .iter()
-        .filter(|s| s.attributes.iter().any(|(l, _)| l == "Schulsozialindex"))
-        .count();
+    let indexed = schools.iter().filter(|s| s.attributes.iter().any(|(l, _)| l == "Schulsozialindex")).count();
     assert!(indexed > 0 && indexed < 305);
-    let first = schools
-        .iter()
-        .find(|s| {
-            s.attributes
-                .iter()
-                .any(|(l, v)| l == "Schulsozialindex" && v == "4")
-        })
-        .unwrap();
+    let first = schools.iter().find(|s| s.attributes.iter().any(|(l, v)| l == "Schulsozialindex" && v == "4")).unwrap();
     assert!(!first.name.is_empty() && !first.kind.is_empty());
 }
 

@@ -3,7 +3,9 @@ use geo::{coord, polygon};
 use super::*;
 
 fn square() -> MultiPolygon<f64> {
-    MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]])
+    MultiPolygon::new(vec![
+        polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+    ])
 }
 
 #[test]

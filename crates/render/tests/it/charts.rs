@@ -1,4 +1,6 @@
-use render::{AgeBand, AgeChartSpec, Bar, BarChartSpec, BySex, LineChartSpec, Reference, Series, age_chart, bar_chart, line_chart};
+use render::{
+    AgeBand, AgeChartSpec, Bar, BarChartSpec, BySex, LineChartSpec, Reference, Series, age_chart, bar_chart, line_chart,
+};
 
 use crate::svg_check::{check, child, elements, text_of, with_class};
 
@@ -34,8 +36,21 @@ fn line_chart_snapshot() {
     assert_eq!(elements(&doc, "circle").count(), 4);
     assert_eq!(elements(&doc, "rect").count(), 3);
     assert_eq!(elements(&doc, "path").count(), 1);
-    let titles: Vec<String> = elements(&doc, "circle").chain(elements(&doc, "rect")).filter_map(|m| m.children().find(|c| c.has_tag_name("title"))).map(text_of).collect();
-    assert_eq!(titles, ["Altstadt, 2005: 10 %", "Altstadt, 2006: 12,5 %", "Altstadt, 2007: 11 %", "Köln, 2005: 14 %", "Köln, 2007: 15,3 %"]);
+    let titles: Vec<String> = elements(&doc, "circle")
+        .chain(elements(&doc, "rect"))
+        .filter_map(|m| m.children().find(|c| c.has_tag_name("title")))
+        .map(text_of)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Altstadt, 2005: 10 %",
+            "Altstadt, 2006: 12,5 %",
+            "Altstadt, 2007: 11 %",
+            "Köln, 2005: 14 %",
+            "Köln, 2007: 15,3 %"
+        ]
+    );
     let labels: Vec<String> = elements(&doc, "text").map(text_of).collect();
     assert_eq!(labels, ["Altstadt", "Köln", "Anteil in %", "10", "12", "14", "16", "2005", "2006", "2007"]);
 }
@@ -90,7 +105,14 @@ fn bands() -> Vec<AgeBand<'static>> {
 
 #[test]
 fn age_chart_puts_the_youngest_band_at_the_bottom() {
-    let spec = AgeChartSpec { title: "Altersaufbau", area_name: "Altstadt", comparison_name: "Köln", bands: bands(), width: 500.0, height: 300.0 };
+    let spec = AgeChartSpec {
+        title: "Altersaufbau",
+        area_name: "Altstadt",
+        comparison_name: "Köln",
+        bands: bands(),
+        width: 500.0,
+        height: 300.0,
+    };
     let svg = age_chart(&spec);
     let doc = check(&svg);
     let bars = with_class(&doc, "bar");
@@ -113,9 +135,21 @@ fn age_chart_with_sexes_is_a_two_sided_pyramid() {
     let mut b = bands();
     for (i, band) in b.iter_mut().enumerate() {
         let v = 3.0 + i as f64;
-        band.by_sex = Some(BySex { male: Some(v), female: Some(v + 0.5), comparison_male: Some(v - 0.5), comparison_female: None });
+        band.by_sex = Some(BySex {
+            male: Some(v),
+            female: Some(v + 0.5),
+            comparison_male: Some(v - 0.5),
+            comparison_female: None,
+        });
     }
-    let spec = AgeChartSpec { title: "Pyramide", area_name: "Altstadt", comparison_name: "Köln", bands: b, width: 500.0, height: 300.0 };
+    let spec = AgeChartSpec {
+        title: "Pyramide",
+        area_name: "Altstadt",
+        comparison_name: "Köln",
+        bands: b,
+        width: 500.0,
+        height: 300.0,
+    };
     let svg = age_chart(&spec);
     let doc = check(&svg);
     let bars = with_class(&doc, "bar");
@@ -157,7 +191,8 @@ fn bar_chart_with_reference_links_and_gaps() {
     assert!(text_of(bars[2]).starts_with("keine Daten"));
     // A negative bar extends to the left of the zero line.
     let zero = bars[0].attribute("x").unwrap();
-    let neg_end = bars[1].attribute("x").unwrap().parse::<f64>().unwrap() + bars[1].attribute("width").unwrap().parse::<f64>().unwrap();
+    let neg_end = bars[1].attribute("x").unwrap().parse::<f64>().unwrap()
+        + bars[1].attribute("width").unwrap().parse::<f64>().unwrap();
     assert_eq!(neg_end.to_string(), zero);
     assert_eq!(elements(&doc, "a").map(|a| a.attribute("href").unwrap()).collect::<Vec<_>>(), ["/a/1"]);
     assert_eq!(with_class(&doc, "reference").len(), 1);
@@ -174,9 +209,20 @@ fn bar_chart_with_reference_links_and_gaps() {
 
 #[test]
 fn values_beyond_the_f64_range_of_an_axis_give_an_empty_but_valid_chart() {
-    let bars = vec![Bar { key: "a", label: "a", value: Some(-1e308), href: None }, Bar { key: "b", label: "b", value: Some(1e308), href: None }];
+    let bars = vec![
+        Bar { key: "a", label: "a", value: Some(-1e308), href: None },
+        Bar { key: "b", label: "b", value: Some(1e308), href: None },
+    ];
     let spec = BarChartSpec { title: "t", bars, reference: None, highlight: None, value_suffix: "", width: 300.0 };
     check(&bar_chart(&spec));
     let series = vec![Series { name: "a", values: vec![Some(-1e308), Some(1e308)] }];
-    check(&line_chart(&LineChartSpec { title: "t", periods: vec!["1".into(), "2".into()], series, y_label: "", value_suffix: "", width: 300.0, height: 200.0 }));
+    check(&line_chart(&LineChartSpec {
+        title: "t",
+        periods: vec!["1".into(), "2".into()],
+        series,
+        y_label: "",
+        value_suffix: "",
+        width: 300.0,
+        height: 200.0,
+    }));
 }

@@ -71,7 +71,8 @@ fn choropleth_of_two_squares_and_a_gap() {
 
     let areas = with_class(&doc, "area");
     assert_eq!(areas.len(), 3);
-    let fill = |key: &str| areas.iter().find(|n| n.attribute("data-key") == Some(key)).unwrap().attribute("fill").unwrap();
+    let fill =
+        |key: &str| areas.iter().find(|n| n.attribute("data-key") == Some(key)).unwrap().attribute("fill").unwrap();
     assert_eq!(fill("a"), sequential(3)[0]);
     assert_eq!(fill("b"), sequential(3)[2]);
     let hatch = fill("c").strip_prefix("url(#").unwrap().trim_end_matches(')');
@@ -111,7 +112,15 @@ fn squares_share_their_edge_exactly_after_rounding() {
     let areas = [(&a, "a"), (&b, "b")]
         .map(|(g, key)| MapArea { key, name: key, geometry: g, value: None, value_text: String::new(), href: None })
         .to_vec();
-    let spec = ChoroplethSpec { title: "t", areas, breaks: None, points: vec![], highlight: None, width: 200.0, height: 100.0 };
+    let spec = ChoroplethSpec {
+        title: "t",
+        areas,
+        breaks: None,
+        points: vec![],
+        highlight: None,
+        width: 200.0,
+        height: 100.0,
+    };
     let svg = choropleth(&spec);
     let doc = check(&svg);
     assert_eq!(doc.root_element().attribute("role"), Some("img"));
@@ -123,7 +132,15 @@ fn squares_share_their_edge_exactly_after_rounding() {
 
 #[test]
 fn an_empty_map_is_still_a_valid_picture() {
-    let spec = ChoroplethSpec { title: "leer", areas: vec![], breaks: None, points: vec![], highlight: Some("x"), width: 100.0, height: 100.0 };
+    let spec = ChoroplethSpec {
+        title: "leer",
+        areas: vec![],
+        breaks: None,
+        points: vec![],
+        highlight: Some("x"),
+        width: 100.0,
+        height: 100.0,
+    };
     let svg = choropleth(&spec);
     let doc = check(&svg);
     assert_eq!(text_of(child(doc.root_element(), "desc")), "Karte mit 0 Gebieten.");
@@ -132,7 +149,14 @@ fn an_empty_map_is_still_a_valid_picture() {
 #[test]
 fn a_point_far_outside_the_areas_neither_shrinks_the_map_nor_is_drawn() {
     let geometry = square(0.0, 0.0, 1.0);
-    let area = |key| MapArea { key, name: key, geometry: &geometry, value: None, value_text: "keine Daten".into(), href: None };
+    let area = |key| MapArea {
+        key,
+        name: key,
+        geometry: &geometry,
+        value: None,
+        value_text: "keine Daten".into(),
+        href: None,
+    };
     let point = |key, x, y| MapPoint { key, label: key, location: Point::new(x, y), href: None };
     let with = choropleth(&ChoroplethSpec {
         title: "t",
@@ -143,7 +167,15 @@ fn a_point_far_outside_the_areas_neither_shrinks_the_map_nor_is_drawn() {
         width: 200.0,
         height: 200.0,
     });
-    let without = choropleth(&ChoroplethSpec { title: "t", areas: vec![area("a")], breaks: None, points: vec![], highlight: None, width: 200.0, height: 200.0 });
+    let without = choropleth(&ChoroplethSpec {
+        title: "t",
+        areas: vec![area("a")],
+        breaks: None,
+        points: vec![],
+        highlight: None,
+        width: 200.0,
+        height: 200.0,
+    });
     let path = |svg: &str| svg.split(" d=\"").nth(1).map(|d| d.split('"').next().unwrap_or("").to_owned());
     assert_eq!(path(&with), path(&without));
     assert!(with.contains(r#"data-key="innen""#));

@@ -40,7 +40,9 @@ pub fn check(svg: &str) -> Document<'_> {
 
 /// The first child element named `name`.
 pub fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Node<'a, 'i> {
-    node.children().find(|c| c.has_tag_name(name)).unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
+    node.children()
+        .find(|c| c.has_tag_name(name))
+        .unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
 }
 
 /// The text content of a node (all text descendants).

@@ -2,8 +2,8 @@
 //! releases stay queryable, audiences hide what they must.
 
 use domain::{
-    Area, AreaKey, Audience, Breakdown, Kommune, Layer, LayerKey, Observation, Period, Provenance, Unit, Validity, Value,
-    Variable, VariableKey,
+    Area, AreaKey, Audience, Breakdown, Kommune, Layer, LayerKey, Observation, Period, Provenance, Unit, Validity,
+    Value, Variable, VariableKey,
 };
 use geo::{MultiPolygon, polygon};
 use store::{Content, NewRelease, Store, StoreError};
@@ -32,7 +32,13 @@ fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
 }
 
 fn layer() -> Content {
-    let area = |k: &str, x| Area { key: k.parse().unwrap(), name: format!("Gebiet {k}"), parent: None, validity: Validity::ALWAYS, geometry: Some(square(x)) };
+    let area = |k: &str, x| Area {
+        key: k.parse().unwrap(),
+        name: format!("Gebiet {k}"),
+        parent: None,
+        validity: Validity::ALWAYS,
+        geometry: Some(square(x)),
+    };
     Content::Layer {
         layer: Layer { key: "quartier".parse().unwrap(), name: "Quartiere".into(), parent: None },
         validity: Validity::ALWAYS,
@@ -66,7 +72,12 @@ fn values(store: &Store, audience: Audience) -> Vec<(String, f64)> {
     let snap = store.snapshot(audience).unwrap();
     let mut v: Vec<(String, f64)> = snap
         .kommune("testdorf")
-        .map(|k| k.observations.iter().map(|o| (o.observation.area.to_string(), o.observation.value.number().unwrap())).collect())
+        .map(|k| {
+            k.observations
+                .iter()
+                .map(|o| (o.observation.area.to_string(), o.observation.value.number().unwrap()))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
@@ -110,12 +121,15 @@ fn a_failing_import_leaves_the_store_as_it_was() {
     store.import(release("Einwohner", Audience::Public, einwohner(&[("1", 100.0)]))).unwrap();
     let before = store.data_version().unwrap();
     // A duplicate cell violates the primary key half-way through the insert.
-    let err = store.import(release("Doppelt", Audience::Public, einwohner(&[("1", 1.0), ("2", 2.0), ("2", 3.0)]))).unwrap_err();
+    let err = store
+        .import(release("Doppelt", Audience::Public, einwohner(&[("1", 1.0), ("2", 2.0), ("2", 3.0)])))
+        .unwrap_err();
     assert!(matches!(err, StoreError::Database(_)), "{err}");
     // Statistics for a layer that does not exist.
     let Content::Statistics { variables, mut observations } = einwohner(&[("1", 7.0)]) else { unreachable!() };
     observations[0].0 = "bezirk".parse().unwrap();
-    let err = store.import(release("Falsch", Audience::Public, Content::Statistics { variables, observations })).unwrap_err();
+    let err =
+        store.import(release("Falsch", Audience::Public, Content::Statistics { variables, observations })).unwrap_err();
     assert_eq!(err.to_string(), "unknown layer bezirk in Kommune testdorf");
     assert_eq!(store.data_version().unwrap(), before);
     assert_eq!(values(&store, Audience::Public), [("1".into(), 100.0)]);
@@ -128,7 +142,8 @@ fn a_layer_needs_its_parent_layer() {
     let store = Store::open_in_memory().unwrap();
     let Content::Layer { mut layer, validity, areas } = layer() else { unreachable!() };
     layer.parent = Some("bezirk".parse().unwrap());
-    let err = store.import(release("Quartiere", Audience::Public, Content::Layer { layer, validity, areas })).unwrap_err();
+    let err =
+        store.import(release("Quartiere", Audience::Public, Content::Layer { layer, validity, areas })).unwrap_err();
     assert_eq!(err.to_string(), "parent layer bezirk of layer quartier does not exist");
     assert_eq!(store.data_version().unwrap(), 0);
 }
@@ -139,7 +154,13 @@ fn area_versions_are_chosen_by_year() {
     let Content::Layer { layer: l, areas, .. } = layer() else { unreachable!() };
     let old = Validity { from: None, to: Some(2010) };
     let new = Validity { from: Some(2011), to: None };
-    store.import(release("alt", Audience::Public, Content::Layer { layer: l.clone(), validity: old, areas: areas[..1].to_vec() })).unwrap();
+    store
+        .import(release(
+            "alt",
+            Audience::Public,
+            Content::Layer { layer: l.clone(), validity: old, areas: areas[..1].to_vec() },
+        ))
+        .unwrap();
     store.import(release("neu", Audience::Public, Content::Layer { layer: l, validity: new, areas })).unwrap();
     let snap = store.snapshot(Audience::Public).unwrap();
     let k = snap.kommune("testdorf").unwrap();

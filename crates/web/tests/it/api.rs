@@ -13,14 +13,17 @@ fn check_against_openapi(path: &str, body: &str) {
     let (_, media) = response.as_object().unwrap().iter().next().unwrap();
     let mut schema = media["schema"].clone();
     let defs = doc["components"]["schemas"].clone();
-    let text = serde_json::to_string(&serde_json::json!({ "$defs": defs })).unwrap().replace("#/components/schemas/", "#/$defs/");
+    let text = serde_json::to_string(&serde_json::json!({ "$defs": defs }))
+        .unwrap()
+        .replace("#/components/schemas/", "#/$defs/");
     let defs: Value = serde_json::from_str(&text).unwrap();
     let schema_text = serde_json::to_string(&schema).unwrap().replace("#/components/schemas/", "#/$defs/");
     schema = serde_json::from_str(&schema_text).unwrap();
     schema["$defs"] = defs["$defs"].clone();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let instance: Value = serde_json::from_str(body).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path)).collect();
     assert!(errors.is_empty(), "{path}: {errors:?}");
 }
 
@@ -49,7 +52,10 @@ async fn observations_filter_and_keep_symbols_as_flags() {
     let store = Arc::new(testdorf());
     let (_, _, body) = get(&store, "/api/kommunen/testdorf/observations?layer=quartier&period=2011&breakdown=").await;
     let rows: Vec<Value> = serde_json::from_str(&body).unwrap();
-    let mut got: Vec<(String, Value, Value)> = rows.iter().map(|r| (r["area"].as_str().unwrap().to_owned(), r["value"].clone(), r["symbol"].clone())).collect();
+    let mut got: Vec<(String, Value, Value)> = rows
+        .iter()
+        .map(|r| (r["area"].as_str().unwrap().to_owned(), r["value"].clone(), r["symbol"].clone()))
+        .collect();
     got.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(got, [("1".into(), Value::from(400.0), Value::Null), ("2".into(), Value::Null, Value::from("."))]);
 }
@@ -63,7 +69,8 @@ async fn internal_releases_stay_invisible_through_the_api() {
     assert!(!body.contains("Geheim"), "{body}");
     let (status, _, _) = get(&store, "/api/kommunen/testdorf/observations?release=4").await;
     assert_eq!(status, 404);
-    let (status, _, body) = get(&store, "/api/kommunen/testdorf/observations?release=3&area=1&period=2012&breakdown=").await;
+    let (status, _, body) =
+        get(&store, "/api/kommunen/testdorf/observations?release=3&area=1&period=2012&breakdown=").await;
     assert_eq!(status, 200);
     assert!(body.contains("500"), "{body}");
 }
@@ -79,9 +86,12 @@ async fn unknown_things_are_404_and_bad_queries_400() {
 #[tokio::test]
 async fn the_indexed_query_by_layer_and_variable_gives_the_same_rows() {
     let store = Arc::new(testdorf());
-    let (_, _, body) = get(&store, "/api/kommunen/testdorf/observations?layer=quartier&variable=einwohner&period=2012&breakdown=").await;
+    let (_, _, body) =
+        get(&store, "/api/kommunen/testdorf/observations?layer=quartier&variable=einwohner&period=2012&breakdown=")
+            .await;
     let rows: Vec<Value> = serde_json::from_str(&body).unwrap();
-    let mut got: Vec<(String, f64)> = rows.iter().map(|r| (r["area"].as_str().unwrap().to_owned(), r["value"].as_f64().unwrap())).collect();
+    let mut got: Vec<(String, f64)> =
+        rows.iter().map(|r| (r["area"].as_str().unwrap().to_owned(), r["value"].as_f64().unwrap())).collect();
     got.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(got, [("1".into(), 500.0), ("2".into(), 600.0)]);
     let (_, _, none) = get(&store, "/api/kommunen/testdorf/observations?layer=quartier&variable=kinder").await;

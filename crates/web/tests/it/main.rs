@@ -7,21 +7,31 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use domain::{Area, AreaKey, Audience, Breakdown, Institution, Kommune, Layer, LayerKey, Observation, Period, Provenance, Symbol, Unit, Validity, Value, Variable};
+use domain::{
+    Area, AreaKey, Audience, Breakdown, Institution, Kommune, Layer, LayerKey, Observation, Period, Provenance, Symbol,
+    Unit, Validity, Value, Variable,
+};
 use geo::{MultiPolygon, polygon};
 use http_body_util::BodyExt;
 use store::{Content, NewRelease, Store};
 use tower::ServiceExt;
 
 fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
-    MultiPolygon::new(vec![polygon![(x: x, y: y), (x: x + size, y: y), (x: x + size, y: y + size), (x: x, y: y + size)]])
+    MultiPolygon::new(vec![
+        polygon![(x: x, y: y), (x: x + size, y: y), (x: x + size, y: y + size), (x: x, y: y + size)],
+    ])
 }
 
 fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
     NewRelease {
         kommune: Kommune { key: "testdorf".parse().unwrap(), name: "Testdorf".into(), ags: Some("05999000".into()) },
         title: title.into(),
-        provenance: Provenance { source: "Statistikstelle Testdorf".into(), licence: "dl-de/by-2-0".into(), attribution: "Stadt Testdorf".into(), url: None },
+        provenance: Provenance {
+            source: "Statistikstelle Testdorf".into(),
+            licence: "dl-de/by-2-0".into(),
+            attribution: "Stadt Testdorf".into(),
+            url: None,
+        },
         audience,
         imported_at: "2026-11-26T00:00:00Z".into(),
         file: format!("{title}.csv"),
@@ -31,7 +41,13 @@ fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
 }
 
 fn area(key: &str, name: &str, parent: Option<&str>, geometry: MultiPolygon<f64>) -> Area {
-    Area { key: key.parse().unwrap(), name: name.into(), parent: parent.map(|p| p.parse().unwrap()), validity: Validity::ALWAYS, geometry: Some(geometry) }
+    Area {
+        key: key.parse().unwrap(),
+        name: name.into(),
+        parent: parent.map(|p| p.parse().unwrap()),
+        validity: Validity::ALWAYS,
+        geometry: Some(geometry),
+    }
 }
 
 fn obs(layer: &str, area: &str, year: i32, breakdown: &str, value: Value) -> (LayerKey, Observation) {
@@ -57,15 +73,26 @@ pub(crate) fn testdorf() -> Store {
         validity: Validity::ALWAYS,
         areas,
     };
-    store.import(release("Stadt", Audience::Public, layer("stadt", "Stadt", None, vec![area("0", "Testdorf", None, square(8.0, 50.0, 0.2))]))).unwrap();
+    store
+        .import(release(
+            "Stadt",
+            Audience::Public,
+            layer("stadt", "Stadt", None, vec![area("0", "Testdorf", None, square(8.0, 50.0, 0.2))]),
+        ))
+        .unwrap();
     store
         .import(release(
             "Quartiere",
             Audience::Public,
-            layer("quartier", "Quartiere", Some("stadt"), vec![
-                area("1", "Altstadt & Hafen", Some("0"), square(8.0, 50.0, 0.1)),
-                area("2", "Neustadt", Some("0"), square(8.1, 50.0, 0.1)),
-            ]),
+            layer(
+                "quartier",
+                "Quartiere",
+                Some("stadt"),
+                vec![
+                    area("1", "Altstadt & Hafen", Some("0"), square(8.0, 50.0, 0.1)),
+                    area("2", "Neustadt", Some("0"), square(8.1, 50.0, 0.1)),
+                ],
+            ),
         ))
         .unwrap();
     let n = Value::Number;
@@ -83,10 +110,25 @@ pub(crate) fn testdorf() -> Store {
         obs("quartier", "2", 2012, "alter=00 - < 18", n(170.0)),
         obs("quartier", "2", 2012, "alter=18 und älter", n(430.0)),
     ];
-    let variables = vec![Variable { key: "einwohner".parse().unwrap(), label: "Einwohner".into(), unit: Unit::Count, share_of: None }];
-    store.import(release("Einwohner", Audience::Public, Content::Statistics { variables: variables.clone(), observations })).unwrap();
+    let variables = vec![Variable {
+        key: "einwohner".parse().unwrap(),
+        label: "Einwohner".into(),
+        unit: Unit::Count,
+        share_of: None,
+    }];
     store
-        .import(release("Geheim", Audience::Internal, Content::Statistics { variables, observations: vec![obs("quartier", "1", 2013, "", n(9999.0))] }))
+        .import(release(
+            "Einwohner",
+            Audience::Public,
+            Content::Statistics { variables: variables.clone(), observations },
+        ))
+        .unwrap();
+    store
+        .import(release(
+            "Geheim",
+            Audience::Internal,
+            Content::Statistics { variables, observations: vec![obs("quartier", "1", 2013, "", n(9999.0))] },
+        ))
         .unwrap();
     store
         .import(release(

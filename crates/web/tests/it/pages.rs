@@ -7,7 +7,8 @@ use crate::{get, testdorf};
 #[tokio::test]
 async fn the_map_shows_shares_with_a_named_class_method_and_sources() {
     let store = Arc::new(testdorf());
-    let (status, ctype, html) = get(&store, "/atlas/testdorf?layer=quartier&var=einwohner%7Calter%3D00%20-%20%3C%2018&year=2012").await;
+    let (status, ctype, html) =
+        get(&store, "/atlas/testdorf?layer=quartier&var=einwohner%7Calter%3D00%20-%20%3C%2018&year=2012").await;
     assert_eq!(status, 200, "{html}");
     assert!(ctype.starts_with("text/html"));
     // 50 of 500 = 10 %, 170 of 600 = 28.3 %.
@@ -30,16 +31,23 @@ async fn symbols_show_as_flags_not_numbers() {
 #[tokio::test]
 async fn the_table_sorts_and_downloads_as_german_csv() {
     let store = Arc::new(testdorf());
-    let (_, _, html) = get(&store, "/atlas/testdorf/tabelle?layer=quartier&var=einwohner&year=2012&measure=abs&sort=wert&dir=desc").await;
+    let (_, _, html) =
+        get(&store, "/atlas/testdorf/tabelle?layer=quartier&var=einwohner&year=2012&measure=abs&sort=wert&dir=desc")
+            .await;
     let neu = html.find("Neustadt").unwrap();
     let alt = html.find("Altstadt &amp; Hafen").unwrap();
     assert!(neu < alt, "descending by value puts 600 before 500");
-    let (status, ctype, csv) = get(&store, "/atlas/testdorf/tabelle.csv?layer=quartier&var=einwohner%7Calter%3D00%20-%20%3C%2018&year=2012").await;
+    let (status, ctype, csv) =
+        get(&store, "/atlas/testdorf/tabelle.csv?layer=quartier&var=einwohner%7Calter%3D00%20-%20%3C%2018&year=2012")
+            .await;
     assert_eq!(status, 200);
     assert_eq!(ctype, "text/csv; charset=utf-8");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "\u{feff}schluessel;gebiet;ebene;merkmal;zeitraum;darstellung;wert;zeichen;quelle;lizenz");
-    assert_eq!(lines[1], "1;Altstadt & Hafen;quartier;Einwohner · alter: 00 - < 18;2012;Anteil in %;10;;Stadt Testdorf;dl-de/by-2-0");
+    assert_eq!(
+        lines[1],
+        "1;Altstadt & Hafen;quartier;Einwohner · alter: 00 - < 18;2012;Anteil in %;10;;Stadt Testdorf;dl-de/by-2-0"
+    );
     assert_eq!(lines.len(), 3);
 }
 

@@ -1,0 +1,254 @@
+//! The area profile (Gebietsprofil).
+
+use axum::extract::{Path, Query, State};
+use domain::measure::Measure;
+use maud::{Markup, html};
+
+use super::{ViewQuery, encode, kommune, resolve, series_param, title_of, unit_label, value_text};
+use crate::atlas::{KommuneAtlas, Series, View};
+use crate::views::{page, sources, svg};
+use crate::{AppError, AppState};
+
+/// The heading under which a key figure of a breakdown is listed, e.g. "Einwohner nach alter
+/// (Anteil in %)"; `None` for totals, which stand on their own.
+fn figure_group(k: &KommuneAtlas, s: &Series, m: Measure) -> Option<String> {
+    if s.breakdown.is_total() {
+        return None;
+    }
+    let label = k.data.variable(s.variable.as_str()).map(|v| v.variable.label.as_str()).unwrap_or(s.variable.as_str());
+    let dims: Vec<&str> = s.breakdown.pairs().iter().map(|(d, _)| d.as_str()).collect();
+    let dims: Vec<String> = dims.iter().map(|d| capitalised(d)).collect();
+    Some(format!("{label} nach {} ({})", dims.join(", "), m.label()))
+}
+
+/// The text with its first letter in upper case ("alter" → "Alter").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The measure a key figure is shown in: shares for parts, values as published otherwise.
+fn key_figure_measure(k: &KommuneAtlas, s: &Series) -> Measure {
+    if k.share_base(s).is_some() { Measure::ShareOfTotal } else { Measure::Absolute }
+}
+
+pub(super) async fn profile_page(
+    State(state): State<AppState>,
+    Path((key, layer_key, area_key)): Path<(String, String, String)>,
+    Query(q): Query<ViewQuery>,
+) -> Result<Markup, AppError> {
+    let atlas = state.atlas().await?;
+    let k = kommune(&atlas, &key)?;
+    let view = resolve(k, &q.with(|q| q.layer = Some(layer_key.clone())))?;
+    let year = Some(view.period.start_year());
+    let layer = view.layer;
+    let area = layer
+        .areas
+        .iter()
+        .find(|a| a.key.as_str() == area_key)
+        .ok_or_else(|| AppError::NotFound(format!("kein Gebiet {area_key:?} in {layer_key:?}")))?;
+    let ancestors = k.ancestors(layer, area, year);
+    let parent = ancestors.last().copied();
+    let city = k.city(year).filter(|(l, _)| l.layer.key != layer.layer.key);
+    let link_q = q.with(|q| {
+        q.layer = None;
+        q.sort = None;
+        q.dir = None;
+    });
+    let mut used = Vec::new();
+
+    // Key figures of the chosen period: area against parent area and city.
+    let comparisons: Vec<(&str, &store::LayerVersion, &domain::Area)> =
+        std::iter::once((area.name.as_str(), layer, area))
+            .chain(parent.map(|(l, a)| (a.name.as_str(), l, a)))
+            .chain(city.filter(|c| parent.is_none_or(|p| p.1.key != c.1.key)).map(|(l, a)| (a.name.as_str(), l, a)))
+            .collect();
+    let figures: Vec<(&Series, Measure, Vec<String>)> = k
+        .series
+        .iter()
+        .filter(|s| s.periods.contains(&view.period) && s.layers.contains(&layer.layer.key))
+        .map(|s| {
+            let m = key_figure_measure(k, s);
+            let cells = comparisons
+                .iter()
+                .map(|(_, l, a)| {
+                    let v = k.value(l, a, s, view.period, m);
+                    used.extend(v.releases.iter().copied());
+                    let shown = View {
+                        layer: l,
+                        series: s,
+                        period: view.period,
+                        measure: m,
+                        method: view.method,
+                        classes: view.classes,
+                    };
+                    value_text(&v, &shown)
+                })
+                .collect();
+            (s, m, cells)
+        })
+        .collect();
+
+    // Time series of the chosen series for the area, its parent and the city.
+    let periods = &view.series.periods;
+    let lines: Vec<render::Series<'_>> = comparisons
+        .iter()
+        .map(|(name, l, a)| render::Series {
+            name,
+            values: periods.iter().map(|p| k.value(l, a, view.series, *p, view.measure).value).collect(),
+        })
+        .collect();
+    let line_title = format!(
+        "{} ({}) {}–{}",
+        view.series.label,
+        view.measure.label(),
+        periods.first().map(ToString::to_string).unwrap_or_default(),
+        periods.last().map(ToString::to_string).unwrap_or_default()
+    );
+    let unit = unit_label(&view);
+    let suffix = if unit == "%" { " %" } else { "" };
+    let line = render::line_chart(&render::LineChartSpec {
+        title: &line_title,
+        periods: periods.iter().map(ToString::to_string).collect(),
+        series: lines,
+        y_label: &unit,
+        value_suffix: suffix,
+        width: 560.0,
+        height: 320.0,
+    });
+
+    // Age structure: the categories of an "alter" breakdown of the chosen (or any) variable.
+    let age_series: Vec<&Series> = {
+        let of = |var: &domain::VariableKey| -> Vec<&Series> {
+            k.series
+                .iter()
+                .filter(|s| &s.variable == var && s.breakdown.pairs().len() == 1 && s.breakdown.pairs()[0].0 == "alter")
+                .collect()
+        };
+        let own = of(&view.series.variable);
+        if own.is_empty() {
+            k.series.iter().find(|s| !of(&s.variable).is_empty()).map(|s| of(&s.variable)).unwrap_or_default()
+        } else {
+            own
+        }
+    };
+    let age = (!age_series.is_empty()).then(|| {
+        let reference = city.or(parent);
+        let bands: Vec<render::AgeBand<'_>> = age_series
+            .iter()
+            .map(|s| render::AgeBand {
+                label: &s.breakdown.pairs()[0].1,
+                share: k.value(layer, area, s, view.period, Measure::ShareOfTotal).value,
+                comparison: reference.and_then(|(l, a)| k.value(l, a, s, view.period, Measure::ShareOfTotal).value),
+                by_sex: None,
+            })
+            .collect();
+        render::age_chart(&render::AgeChartSpec {
+            title: &format!("Altersaufbau {} {}", area.name, view.period),
+            area_name: &area.name,
+            comparison_name: reference.map(|(_, a)| a.name.as_str()).unwrap_or(""),
+            bands,
+            width: 560.0,
+            height: 360.0,
+        })
+    });
+
+    // Locator map: the layer with this area highlighted.
+    let values = k.values(&view);
+    let breaks = k.breaks(&view, &values);
+    let map_areas: Vec<render::MapArea<'_>> = values
+        .iter()
+        .filter_map(|v| {
+            Some(render::MapArea {
+                key: v.area.key.as_str(),
+                name: &v.area.name,
+                geometry: v.area.geometry.as_ref()?,
+                value: v.value,
+                value_text: value_text(v, &view),
+                href: Some(format!(
+                    "/atlas/{key}/gebiet/{}/{}{}",
+                    layer.layer.key,
+                    encode(v.area.key.as_str()),
+                    link_q.encode()
+                )),
+            })
+        })
+        .collect();
+    let locator = render::choropleth(&render::ChoroplethSpec {
+        title: &format!("Lage von {} – {}", area.name, title_of(&view)),
+        areas: map_areas,
+        breaks: breaks.as_ref(),
+        points: Vec::new(),
+        highlight: Some(area.key.as_str()),
+        width: 560.0,
+        height: 420.0,
+    });
+
+    let schools = k.institutions_in(area);
+    used.extend(schools.iter().map(|s| s.release));
+    used.extend(values.iter().flat_map(|v| v.releases.iter().copied()));
+    used.sort();
+    used.dedup();
+    let releases: Vec<&domain::Release> = used.into_iter().filter_map(|id| k.data.release(id)).collect();
+    let title = format!("{} ({})", area.name, layer.layer.name);
+    Ok(page(
+        &title,
+        Some((&key, &k.data.kommune.name)),
+        "karte",
+        html! {
+            nav class="breadcrumb" aria-label="Übergeordnete Gebiete" {
+                a href=(format!("/atlas/{key}{}", q.with(|q| q.layer = Some(layer_key.clone())).encode())) { "Karte " (k.data.kommune.name) }
+                @for (l, a) in &ancestors {
+                    "› " a href=(format!("/atlas/{key}/gebiet/{}/{}{}", l.layer.key, encode(a.key.as_str()), link_q.encode())) { (a.name) } " "
+                }
+            }
+            h1 { (area.name) " " small { "(" (layer.layer.name) " " (area.key) ")" } }
+            div class="profile" {
+                section aria-labelledby="kennzahlen" {
+                    h2 id="kennzahlen" { "Kennzahlen " (view.period) }
+                    table class="data" {
+                        caption { "Kennzahlen im Vergleich" }
+                        thead { tr { th scope="col" { "Merkmal" } @for (name, _, _) in &comparisons { th scope="col" class="num" { (name) } } } }
+                        tbody {
+                            @for (i, (s, m, cells)) in figures.iter().enumerate() {
+                                @let group = figure_group(k, s, *m);
+                                @if i == 0 || figure_group(k, figures[i - 1].0, figures[i - 1].1) != group {
+                                    @if let Some(g) = &group { tr class="group" { th scope="rowgroup" colspan=(comparisons.len() + 1) { (g) } } }
+                                }
+                                tr {
+                                    th scope="row" class=[group.as_ref().map(|_| "indent")] {
+                                        a href=(format!("/atlas/{key}/gebiet/{layer_key}/{}{}", encode(&area_key), link_q.with(|q| { q.var = Some(series_param(s)); q.measure = Some(m.code().into()); }).encode())) {
+                                            @if group.is_some() { (s.breakdown.pairs().iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(", ")) } @else { (s.label) }
+                                        }
+                                    }
+                                    @for c in cells { td class="num" { (c) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                section {
+                    figure { figcaption { "Lage" } (svg(locator)) }
+                    figure { figcaption { "Zeitreihe: " (view.series.label) " (" (unit) ")" } (svg(line)) }
+                    @if let Some(age) = age {
+                        figure { figcaption { "Altersaufbau " (view.period) " (Anteile in %; die Quelle gliedert das Alter nicht nach Geschlecht)" } (svg(age)) }
+                    }
+                }
+            }
+            section aria-labelledby="schulen" {
+                h2 id="schulen" { "Schulen im Gebiet (" (schools.len()) ")" }
+                @if schools.is_empty() { p { "Keine Schule liegt in diesem Gebiet." } } @else {
+                    div class="scroll" { table class="data" {
+                        caption class="sr-only" { "Schulen in " (area.name) }
+                        thead { tr { th scope="col" { "Schulnummer" } th scope="col" { "Name" } th scope="col" { "Schulform" } th scope="col" { "Merkmale" } } }
+                        tbody { @for s in &schools { tr {
+                            td { (s.institution.key) } td { (s.institution.name) } td { (s.institution.kind) }
+                            td { @for (i, (n, v)) in s.institution.attributes.iter().enumerate() { @if i > 0 { ", " } (n) ": " (v) } }
+                        } } }
+                    } }
+                }
+            }
+            (sources(&releases))
+        },
+    ))
+}
