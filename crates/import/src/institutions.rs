@@ -7,6 +7,7 @@ use geo::{Coord, Geometry, Point};
 
 use crate::crs::Crs;
 use crate::error::{Errors, ImportErrors, Position};
+use crate::layer::feature_collection;
 use crate::number::parse_number;
 use crate::spec::InstitutionsSpec;
 use crate::statistics::read_file;
@@ -138,15 +139,7 @@ fn property(feature: &geojson::Feature, name: &str) -> String {
 
 fn from_geojson(bytes: &[u8], file: &str, spec: &InstitutionsSpec) -> Result<(Vec<Raw>, Errors), ImportErrors> {
     let position = Position::file(file);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportErrors::one(position, "the file is empty"));
-    }
-    let collection: geojson::FeatureCollection = serde_json::from_slice(bytes).map_err(|e| {
-        ImportErrors::one(
-            position.at_line(e.line() as u64).at_column(e.column().to_string()),
-            format!("not a geojson feature collection: {e}"),
-        )
-    })?;
+    let collection = feature_collection(bytes, file)?;
     let mut errors = Errors::default();
     let mut raw = Vec::new();
     for (i, feature) in collection.features.iter().enumerate() {

@@ -184,17 +184,23 @@ pub fn parse_geojson_features(bytes: &[u8], file: &str, spec: &LayerSpec) -> Res
     parse_geojson(bytes, file, spec).map(|(features, _)| features)
 }
 
-fn parse_geojson(bytes: &[u8], file: &str, spec: &LayerSpec) -> Result<(Vec<RawFeature>, Crs), ImportErrors> {
+/// Reads a GeoJSON FeatureCollection; an empty file or malformed JSON is an error with its position.
+pub(crate) fn feature_collection(bytes: &[u8], file: &str) -> Result<geojson::FeatureCollection, ImportErrors> {
     let position = Position::file(file);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportErrors::one(position, "the file is empty"));
     }
-    let collection: geojson::FeatureCollection = serde_json::from_slice(bytes).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         ImportErrors::one(
             position.at_line(e.line() as u64).at_column(e.column().to_string()),
             format!("not a geojson feature collection: {e}"),
         )
-    })?;
+    })
+}
+
+fn parse_geojson(bytes: &[u8], file: &str, spec: &LayerSpec) -> Result<(Vec<RawFeature>, Crs), ImportErrors> {
+    let position = Position::file(file);
+    let collection = feature_collection(bytes, file)?;
     let crs = geojson_crs(&collection, spec.crs.as_deref()).map_err(|e| ImportErrors::one(position.clone(), e))?;
     let mut errors = Errors::default();
     let mut features = Vec::new();

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
 
 use super::schools::institution_label;
-use super::{ViewQuery, controls, encode, kommune, resolve, title_of, unit_label, value_text};
+use super::{ViewQuery, controls, encode, kommune, map_areas, resolve, title_of, unit_label};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
 
@@ -19,24 +19,7 @@ pub(super) async fn map_page(
     let values = k.values(&view);
     let breaks = k.breaks(&view, &values);
     let profile_q = ViewQuery { layer: None, sort: None, dir: None, ..q.clone() };
-    let areas: Vec<render::MapArea<'_>> = values
-        .iter()
-        .filter_map(|v| {
-            Some(render::MapArea {
-                key: v.area.key.as_str(),
-                name: &v.area.name,
-                geometry: v.area.geometry.as_ref()?,
-                value: v.value,
-                value_text: value_text(v, &view),
-                href: Some(format!(
-                    "/atlas/{key}/gebiet/{}/{}{}",
-                    view.layer.layer.key,
-                    encode(v.area.key.as_str()),
-                    profile_q.encode()
-                )),
-            })
-        })
-        .collect();
+    let areas = map_areas(&key, &view, &values, &profile_q);
     let point_labels: Vec<String> = if q.show_schools() {
         k.data.institutions.iter().map(|i| institution_label(&i.institution)).collect()
     } else {

@@ -284,3 +284,30 @@ fn controls(k: &KommuneAtlas, view: &View<'_>, q: &ViewQuery, action: &str) -> M
 fn title_of(view: &View<'_>) -> String {
     format!("{} – {} ({}), {}", view.series.label, view.measure.label(), view.layer.layer.name, view.period)
 }
+
+/// The areas of a view as the renderer wants them, each linked to its profile with the view `link`.
+fn map_areas<'a>(
+    kommune: &str,
+    view: &View<'_>,
+    values: &'a [AreaValue<'a>],
+    link: &ViewQuery,
+) -> Vec<render::MapArea<'a>> {
+    values
+        .iter()
+        .filter_map(|v| {
+            Some(render::MapArea {
+                key: v.area.key.as_str(),
+                name: &v.area.name,
+                geometry: v.area.geometry.as_ref()?,
+                value: v.value,
+                value_text: value_text(v, view),
+                href: Some(format!(
+                    "/atlas/{kommune}/gebiet/{}/{}{}",
+                    view.layer.layer.key,
+                    encode(v.area.key.as_str()),
+                    link.encode()
+                )),
+            })
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use domain::measure::Measure;
 use maud::{Markup, html};
 
-use super::{ViewQuery, encode, kommune, resolve, series_param, title_of, unit_label, value_text};
+use super::{ViewQuery, encode, kommune, map_areas, resolve, series_param, title_of, unit_label, value_text};
 use crate::atlas::{KommuneAtlas, Series, View};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
@@ -156,24 +156,7 @@ pub(super) async fn profile_page(
     // Locator map: the layer with this area highlighted.
     let values = k.values(&view);
     let breaks = k.breaks(&view, &values);
-    let map_areas: Vec<render::MapArea<'_>> = values
-        .iter()
-        .filter_map(|v| {
-            Some(render::MapArea {
-                key: v.area.key.as_str(),
-                name: &v.area.name,
-                geometry: v.area.geometry.as_ref()?,
-                value: v.value,
-                value_text: value_text(v, &view),
-                href: Some(format!(
-                    "/atlas/{key}/gebiet/{}/{}{}",
-                    layer.layer.key,
-                    encode(v.area.key.as_str()),
-                    link_q.encode()
-                )),
-            })
-        })
-        .collect();
+    let map_areas = map_areas(&key, &view, &values, &link_q);
     let locator = render::choropleth(&render::ChoroplethSpec {
         title: &format!("Lage von {} – {}", area.name, title_of(&view)),
         areas: map_areas,
