@@ -101,11 +101,6 @@ fn arrow(aria_sort: &str) -> &'static str {
     }
 }
 
-/// Escapes a CSV field for `;`-separated output.
-fn csv_field(s: &str) -> String {
-    if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 pub(super) async fn table_csv(
     State(state): State<AppState>,
     Path(key): Path<String>,
@@ -115,9 +110,14 @@ pub(super) async fn table_csv(
     let k = kommune(&atlas, &key)?;
     let view = resolve(k, &q)?;
     let values = sorted(k.values(&view), &q);
-    // German spreadsheet convention: BOM, `;` separator, decimal comma.
-    let mut out =
-        String::from("\u{feff}schluessel;gebiet;ebene;merkmal;zeitraum;darstellung;wert;zeichen;quelle;lizenz\r\n");
+    // German spreadsheet convention: BOM, `;` separator, decimal comma, CRLF.
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header =
+        ["schluessel", "gebiet", "ebene", "merkmal", "zeitraum", "darstellung", "wert", "zeichen", "quelle", "lizenz"];
+    out.write_record(header).map_err(AppError::internal)?;
     for v in &values {
         let releases = k.releases_of(std::slice::from_ref(v));
         let source: Vec<&str> = releases.iter().map(|r| r.provenance.attribution.as_str()).collect();
@@ -134,9 +134,9 @@ pub(super) async fn table_csv(
             source.join(" / "),
             licence.join(" / "),
         ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
+        out.write_record(&fields).map_err(AppError::internal)?;
     }
+    let out = out.into_inner().map_err(AppError::internal)?;
     let filename = format!("bimo-{key}-{}-{}.csv", view.layer.layer.key, view.period.to_string().replace('/', "-"));
     Ok((
         [
