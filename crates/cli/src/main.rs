@@ -54,6 +54,11 @@ enum Command {
         #[command(flatten)]
         serve: ServeArgs,
     },
+    /// List every release in the store, whatever its audience.
+    Releases {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Import release manifests (TOML); each becomes one release, landing whole or not at all.
     Import {
         #[command(flatten)]
@@ -84,14 +89,37 @@ fn import_all(store: &Store, manifests: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn print_releases(store: &Store) -> anyhow::Result<()> {
+    let snapshot = store.snapshot(domain::Audience::Internal)?;
+    let mut rows: Vec<(&str, &domain::Release)> =
+        snapshot.kommunen.iter().flat_map(|k| k.releases.iter().map(move |r| (k.kommune.key.as_str(), r))).collect();
+    rows.sort_by_key(|(_, r)| r.id);
+    println!("{:>4}  {:<10} {:<12} {:<9} {:<20}  title", "id", "kommune", "kind", "audience", "imported");
+    for (kommune, r) in rows {
+        println!(
+            "{:>4}  {:<10} {:<12} {:<9} {:<20}  {}",
+            r.id.0,
+            kommune,
+            r.kind,
+            r.audience.as_str(),
+            r.imported_at,
+            r.title
+        );
+    }
+    Ok(())
+}
+
 fn display(p: &Path) -> String {
     p.display().to_string()
 }
 
 async fn serve(store: Arc<Store>, listen: SocketAddr) -> anyhow::Result<()> {
+    let state = web::AppState::new(store);
+    // Build the atlas before the first visitor asks for it.
+    state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     eprintln!("bimo atlas on http://{listen}/  (Ctrl-C to stop)");
-    axum::serve(listener, web::app(web::AppState::new(store)))
+    axum::serve(listener, web::app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -112,6 +140,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s.listen))?,
+        Command::Releases { store } => print_releases(&*open(&store)?)?,
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
     }
     Ok(())
