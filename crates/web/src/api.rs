@@ -29,6 +29,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/kommunen/{kommune}/variables", get(variables))
         .route("/kommunen/{kommune}/observations", get(observations))
         .route("/kommunen/{kommune}/institutions", get(institutions))
+        // Unknown API paths answer JSON like every other API error (the pages' fallback answers HTML).
+        .fallback(|| async { AppError::NotFound("unknown API path".into()) })
 }
 
 #[derive(Serialize)]

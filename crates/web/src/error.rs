@@ -24,16 +24,25 @@ impl AppError {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, text) = match &self {
+impl AppError {
+    /// The status and the text that may be shown; an internal error's detail is logged here instead.
+    pub(crate) fn status_and_text(&self) -> (StatusCode, String) {
+        match self {
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. Bitte später erneut versuchen.".to_owned())
             }
-        };
+        }
+    }
+}
+
+/// The API's answer: `{"error": text}`. The pages answer with an HTML page instead
+/// (`pages::PageError`).
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, text) = self.status_and_text();
         (status, axum::Json(serde_json::json!({ "error": text }))).into_response()
     }
 }

@@ -3,16 +3,17 @@
 use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
 
+use super::PageError;
 use super::schools::institution_label;
 use super::{ViewQuery, controls, encode, kommune, map_areas, resolve, title_of, unit_label};
+use crate::AppState;
 use crate::views::{page, sources, svg};
-use crate::{AppError, AppState};
 
 pub(super) async fn map_page(
     State(state): State<AppState>,
     Path(key): Path<String>,
     Query(q): Query<ViewQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
     let view = resolve(k, &q)?;

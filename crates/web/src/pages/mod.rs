@@ -11,8 +11,8 @@ mod sources;
 mod table;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::header;
+use axum::extract::{OriginalUri, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::Breakdown;
@@ -47,6 +47,44 @@ pub(crate) fn router() -> Router<AppState> {
                 ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/atlas.js"))
             }),
         )
+        .fallback(not_found)
+}
+
+/// Unknown paths: an HTML page, except below `/api/` (which the API's own fallback misses for
+/// `/api/` itself), where the answer is the API's JSON.
+async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
+    if uri.path().starts_with("/api/") {
+        AppError::NotFound("unknown API path".into()).into_response()
+    } else {
+        PageError(AppError::NotFound("Diese Seite gibt es nicht.".into())).into_response()
+    }
+}
+
+/// An error of a page, answered as an HTML page in the atlas frame (with language, title and a way
+/// back), not as the API's JSON: people reach these through old or mistyped links.
+pub(crate) struct PageError(AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, text) = self.0.status_and_text();
+        let heading = match status {
+            StatusCode::NOT_FOUND => "Nicht gefunden",
+            StatusCode::BAD_REQUEST => "Ungültige Anfrage",
+            _ => "Fehler",
+        };
+        let body = html! {
+            h1 { (heading) }
+            p { (text) }
+            p { a href="/" { "Zur Übersicht" } }
+        };
+        (status, page(heading, None, "", body)).into_response()
+    }
 }
 
 /// The view parameters shared by map, table, CSV and profile; all optional, so every URL is stable
@@ -197,7 +235,7 @@ fn kommune<'a>(atlas: &'a crate::atlas::Atlas, key: &str) -> Result<&'a KommuneA
     atlas.kommune(key).ok_or_else(|| AppError::NotFound(format!("keine Kommune {key:?}")))
 }
 
-async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
+async fn home(State(state): State<AppState>) -> Result<Response, PageError> {
     let atlas = state.atlas().await?;
     if let [only] = atlas.kommunen.as_slice() {
         return Ok(Redirect::to(&format!("/atlas/{}", only.data.kommune.key)).into_response());

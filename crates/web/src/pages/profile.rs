@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use domain::measure::Measure;
 use maud::{Markup, html};
 
+use super::PageError;
 use super::{ViewQuery, encode, kommune, map_areas, resolve, series_param, title_of, unit_label, value_text};
 use crate::atlas::{KommuneAtlas, Series, View};
 use crate::views::{page, sources, svg};
@@ -36,7 +37,7 @@ pub(super) async fn profile_page(
     State(state): State<AppState>,
     Path((key, layer_key, area_key)): Path<(String, String, String)>,
     Query(q): Query<ViewQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
     let view = resolve(k, &q.with(|q| q.layer = Some(layer_key.clone())))?;
@@ -221,7 +222,7 @@ pub(super) async fn profile_page(
             section aria-labelledby="schulen" {
                 h2 id="schulen" { "Schulen im Gebiet (" (schools.len()) ")" }
                 @if schools.is_empty() { p { "Keine Schule liegt in diesem Gebiet." } } @else {
-                    div class="scroll" { table class="data" {
+                    div class="scroll" role="region" tabindex="0" aria-label={ "Schulen in " (area.name) } { table class="data" {
                         caption class="sr-only" { "Schulen in " (area.name) }
                         thead { tr { th scope="col" { "Schulnummer" } th scope="col" { "Name" } th scope="col" { "Schulform" } th scope="col" { "Merkmale" } } }
                         tbody { @for s in &schools { tr {

@@ -3,9 +3,10 @@
 use axum::extract::{Path, State};
 use maud::{Markup, html};
 
+use super::PageError;
 use super::{encode, kommune};
+use crate::AppState;
 use crate::views::{page, sources};
-use crate::{AppError, AppState};
 
 /// "Name (Schulform), Schülerzahl: 220, Schulsozialindex: 5": the text of a school on the map.
 pub(super) fn institution_label(i: &domain::Institution) -> String {
@@ -18,7 +19,7 @@ pub(super) fn institution_label(i: &domain::Institution) -> String {
     text
 }
 
-pub(super) async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Markup, AppError> {
+pub(super) async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
     let finest = k.data.layer_keys().last().and_then(|l| k.data.layer(l.as_str(), None));
@@ -53,7 +54,7 @@ pub(super) async fn schools_page(State(state): State<AppState>, Path(key): Path<
             h1 { "Schulen in " (k.data.kommune.name) }
             p { (k.data.institutions.len()) " Einrichtungen. "
                 a href=(format!("/atlas/{key}?schools=1")) { "Auf der Karte zeigen" } }
-            div class="scroll" { table class="data" {
+            div class="scroll" role="region" tabindex="0" aria-label="Schulen mit Schulform, Lage und Merkmalen" { table class="data" {
                 caption class="sr-only" { "Schulen mit Schulform, Lage und Merkmalen" }
                 thead { tr {
                     th scope="col" { "Schulnummer" } th scope="col" { "Name" } th scope="col" { "Schulform" }

@@ -3,8 +3,9 @@
 use axum::extract::State;
 use maud::{Markup, html};
 
+use super::PageError;
+use crate::AppState;
 use crate::views::page;
-use crate::{AppError, AppState};
 
 /// German name of a release kind.
 fn kind_label(kind: &str) -> &str {
@@ -25,7 +26,7 @@ fn german_timestamp(rfc3339: &str) -> String {
     }
 }
 
-pub(super) async fn releases_page(State(state): State<AppState>) -> Result<Markup, AppError> {
+pub(super) async fn releases_page(State(state): State<AppState>) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
     Ok(page(
         "Quellen & Lizenzen",
@@ -36,7 +37,7 @@ pub(super) async fn releases_page(State(state): State<AppState>) -> Result<Marku
             p { "Jeder Import ist ein unveränderlicher Datenstand. Eine korrigierte Datei wird ein neuer Datenstand; ältere bleiben über die API abrufbar. Ohne Anmeldung sind nur öffentliche Datenstände sichtbar." }
             @for k in &atlas.kommunen {
                 h2 { (k.data.kommune.name) }
-                div class="scroll" { table class="data" {
+                div class="scroll" role="region" tabindex="0" aria-label={ "Datenstände " (k.data.kommune.name) } { table class="data" {
                     caption class="sr-only" { "Datenstände " (k.data.kommune.name) }
                     thead { tr { th scope="col" { "Nr." } th scope="col" { "Titel" } th scope="col" { "Art" } th scope="col" { "Quelle" }
                         th scope="col" { "Lizenz" } th scope="col" { "Namensnennung" } th scope="col" { "Importiert" } th scope="col" { "Datei (SHA-256)" } } }

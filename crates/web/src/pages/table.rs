@@ -5,6 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use super::PageError;
 use super::{ViewQuery, controls, encode, kommune, resolve, title_of, value_text};
 use crate::atlas::AreaValue;
 use crate::views::{page, sources};
@@ -31,7 +32,7 @@ pub(super) async fn table_page(
     State(state): State<AppState>,
     Path(key): Path<String>,
     Query(q): Query<ViewQuery>,
-) -> Result<Markup, AppError> {
+) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
     let view = resolve(k, &q)?;
@@ -66,7 +67,7 @@ pub(super) async fn table_page(
                     h2 { (title) }
                     p { a href=(format!("/atlas/{key}/tabelle.csv{}", q.encode())) download { "Als CSV herunterladen" } " · "
                         a href=(format!("/atlas/{key}{}", q.encode())) { "Als Karte zeigen" } }
-                    div class="scroll" { table class="data" {
+                    div class="scroll" role="region" tabindex="0" aria-label=(title) { table class="data" {
                         caption class="sr-only" { (title) }
                         thead { tr {
                             th scope="col" { "Schlüssel" }
@@ -105,7 +106,7 @@ pub(super) async fn table_csv(
     State(state): State<AppState>,
     Path(key): Path<String>,
     Query(q): Query<ViewQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let atlas = state.atlas().await?;
     let k = kommune(&atlas, &key)?;
     let view = resolve(k, &q)?;

@@ -77,6 +77,45 @@ async fn wrong_views_get_clear_errors() {
 }
 
 #[tokio::test]
+async fn page_errors_are_html_pages_and_api_errors_json() {
+    let store = Arc::new(testdorf());
+    // A page's error is a page in the atlas frame: language, title, the message, a way back.
+    let (status, ctype, html) = get(&store, "/atlas/testdorf/gebiet/quartier/99").await;
+    assert_eq!(status, 404);
+    assert!(ctype.starts_with("text/html"), "{ctype}");
+    assert!(html.contains(r#"<html lang="de">"#), "{html}");
+    assert!(html.contains("<title>Nicht gefunden – bimo Bildungsmonitor</title>"), "{html}");
+    assert!(html.contains("kein Gebiet &quot;99&quot;"), "{html}");
+    assert!(html.contains(r#"<a href="/">Zur Übersicht</a>"#), "{html}");
+    let (status, ctype, html) = get(&store, "/atlas/testdorf?k=12").await;
+    assert_eq!(status, 400);
+    assert!(ctype.starts_with("text/html"), "{ctype}");
+    assert!(html.contains("<h1>Ungültige Anfrage</h1>"), "{html}");
+    let (status, ctype, html) = get(&store, "/gibt/es/nicht").await;
+    assert_eq!(status, 404);
+    assert!(ctype.starts_with("text/html") && html.contains("<h1>Nicht gefunden</h1>"), "{ctype} {html}");
+    // The API answers JSON, for unknown paths too.
+    for uri in ["/api/kommunen/nirgendwo/layers", "/api/gibt-es-nicht", "/api/"] {
+        let (status, ctype, body) = get(&store, uri).await;
+        assert_eq!(status, 404, "{uri}");
+        assert_eq!(ctype, "application/json", "{uri}");
+        assert!(body.starts_with(r#"{"error":"#), "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn wide_tables_scroll_in_a_labelled_focusable_region() {
+    let store = Arc::new(testdorf());
+    let (_, _, html) = get(&store, "/atlas/testdorf/gebiet/quartier/1?year=2012").await;
+    assert!(
+        html.contains(
+            r#"<div class="scroll" role="region" tabindex="0" aria-label="Schulen in Altstadt &amp; Hafen">"#
+        ),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn the_home_page_redirects_to_the_only_kommune() {
     let store = Arc::new(testdorf());
     let (status, _, _) = get(&store, "/").await;
