@@ -11,9 +11,11 @@ import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const AXE = createRequire(import.meta.url).resolve("axe-core");
 const BASE_URL = (process.env.BASE_URL ?? "").replace(/\/+$/, "");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, "../../test-results");
@@ -320,6 +322,64 @@ test("sources page names the licences", async () => {
   assert.match(text, /CC BY/, "Köln's CC licence");
   assert.match(text, /dl-de\/by-2-0/, "the Datenlizenz Deutschland");
   await shot("quellen.png", true);
+});
+
+// WCAG 2.1 level A and AA, as far as axe-core checks them automatically (a part of the criteria
+// only: it cannot judge, say, whether a text alternative is meaningful).
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const AXE_PAGES = [
+  "/atlas/koeln",
+  "/atlas/koeln?schools=1",
+  "/atlas/koeln/tabelle",
+  "/atlas/koeln/gebiet/stadtteil/101",
+  "/atlas/koeln/schulen",
+  "/atlas/hamburg",
+  "/quellen",
+];
+// Error pages are pages people reach too (an old link to an area that no longer exists).
+const AXE_ERROR_PAGES = [{ path: "/atlas/koeln/gebiet/stadtteil/0", status: 404 }];
+// The desktop size of the other tests, and a phone's width, where wide tables scroll sideways
+// (some rules, such as scrollable-region-focusable, only apply to content that overflows).
+const AXE_VIEWPORTS = [
+  { width: 1400, height: 1000 },
+  { width: 375, height: 800 },
+];
+
+/** axe-core's WCAG violations on the current page, one line each: id, impact, help, first 3 targets. */
+async function axeViolations() {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(
+    (values) => window.axe.run(document, { runOnly: { type: "tag", values } }).then((r) => r.violations),
+    WCAG_TAGS,
+  );
+  return violations.map((v) => {
+    const targets = v.nodes.slice(0, 3).map((n) => n.target.join(" "));
+    const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : "";
+    return `${v.id} [${v.impact}] ${v.help}: ${targets.join(" | ")}${more}`;
+  });
+}
+
+test("axe-core finds no WCAG 2.1 A/AA violations", async () => {
+  const problems = [];
+  const desktop = page.viewportSize();
+  try {
+    for (const viewport of AXE_VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      const size = `${viewport.width}px`;
+      for (const p of AXE_PAGES) {
+        await open(p);
+        problems.push(...(await axeViolations()).map((v) => `${p} (${size}): ${v}`));
+      }
+      for (const { path: p, status } of AXE_ERROR_PAGES) {
+        const response = await page.goto(url(p), { waitUntil: "load" });
+        assert.equal(response.status(), status, `GET ${p} answered ${response.status()}`);
+        problems.push(...(await axeViolations()).map((v) => `${p} (${size}): ${v}`));
+      }
+    }
+  } finally {
+    await page.setViewportSize(desktop);
+  }
+  assert.deepEqual(problems, [], `axe-core violations:\n${problems.join("\n")}`);
 });
 
 test("no script errors on any page", () => {
