@@ -1,4 +1,6 @@
-//! Integration tests of the importers on the demo data and small fixtures.
+//! Integration tests of the importers on the demo data, small fixtures and the examples of
+//! `docs/MANIFEST.md`.
 
 mod demo;
 mod failures;
+mod manifest_doc;
