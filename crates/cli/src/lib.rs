@@ -31,6 +31,16 @@ pub enum ImportFailure {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    /// A statistics manifest names a layer that has not been imported.
+    #[error("{manifest}: layer {layer} of Kommune {kommune} is not in the store; import the layer first")]
+    MissingLayer {
+        /// The manifest.
+        manifest: String,
+        /// Its Kommune.
+        kommune: String,
+        /// The missing layer.
+        layer: String,
+    },
     /// A file could not be read.
     #[error("cannot read {file}: {source}")]
     Io {
@@ -44,13 +54,15 @@ pub enum ImportFailure {
 /// Imports one manifest as one release; `now` is the RFC 3339 import time.
 pub fn import_manifest(store: &Store, path: &Path, now: &str) -> Result<Imported, ImportFailure> {
     let manifest = import::read_manifest(path)?;
-    import_parsed(store, manifest, now)
+    import_parsed(store, path, manifest, now)
 }
 
-fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Imported, ImportFailure> {
+fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> Result<Imported, ImportFailure> {
     let Manifest { release, content } = manifest;
-    let data_files = data_files(content.file());
-    let files: Vec<&Path> = data_files.iter().map(|p| p.as_path()).collect();
+    // The manifest is part of what was imported: a changed audience or label is a new release.
+    let mut all_files = vec![path.to_path_buf()];
+    all_files.extend(data_files(content.file()));
+    let files: Vec<&Path> = all_files.iter().map(|p| p.as_path()).collect();
     let sha256 = import::file_digest(&files)
         .map_err(|source| ImportFailure::Io { file: content.file().display().to_string(), source })?;
     if let Some(id) = store.has_release(release.kommune.as_str(), &release.title, &sha256)? {
@@ -77,11 +89,14 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
             let data = import::read_statistics(&spec)?;
             let mut known: Vec<(domain::LayerKey, HashSet<domain::AreaKey>)> = Vec::new();
             for l in &spec.layers {
-                let keys = store
-                    .newest_layer(kommune, l.as_str())?
-                    .map(|v| v.areas.into_iter().map(|a| a.key).collect())
-                    .unwrap_or_default();
-                known.push((l.clone(), keys));
+                let Some(layer) = store.newest_layer(kommune, l.as_str())? else {
+                    return Err(ImportFailure::MissingLayer {
+                        manifest: path.display().to_string(),
+                        kommune: kommune.to_owned(),
+                        layer: l.to_string(),
+                    });
+                };
+                known.push((l.clone(), layer.areas.into_iter().map(|a| a.key).collect()));
             }
             let observations = import::check_area_keys(&data, &known)?;
             Content::Statistics { variables: data.variables, observations }
@@ -111,7 +126,7 @@ fn import_parsed(store: &Store, manifest: Manifest, now: &str) -> Result<Importe
     Ok(Imported::New(id))
 }
 
-/// The files whose bytes make up a release: a shapefile brings its sidecar files.
+/// The data files whose bytes make up a release: a shapefile brings its sidecar files.
 fn data_files(main: &Path) -> Vec<std::path::PathBuf> {
     let mut files = vec![main.to_path_buf()];
     if main.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {

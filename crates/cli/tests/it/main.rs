@@ -115,6 +115,28 @@ unit = "count"
 }
 
 #[test]
+fn a_changed_manifest_is_a_new_release_and_a_missing_layer_is_named() {
+    let store = Store::open_in_memory().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let err =
+        import_long(&store, tmp.path(), "gebiet;jahr;merkmal;wert\n001;2012;kinder;10\n").unwrap_err().to_string();
+    assert!(err.ends_with("layer stadtbezirk of Kommune koeln is not in the store; import the layer first"), "{err}");
+    let koeln = demo_dir().join("koeln");
+    for m in ["stadt.toml", "stadtbezirk.toml"] {
+        import_manifest(&store, &koeln.join(m), "t").unwrap();
+    }
+    let csv = "gebiet;jahr;merkmal;wert\n001;2012;kinder;10\n";
+    let Imported::New(first) = import_long(&store, tmp.path(), csv).unwrap() else { panic!() };
+    assert_eq!(import_long(&store, tmp.path(), csv).unwrap(), Imported::AlreadyThere(first));
+    // The same data with a corrected licence in the manifest is a new release.
+    let manifest = tmp.path().join("werte.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace("licence = \"CC0\"", "licence = \"CC BY 4.0\"");
+    std::fs::write(&manifest, text).unwrap();
+    let Imported::New(second) = import_manifest(&store, &manifest, "t").unwrap() else { panic!() };
+    assert!(second > first);
+}
+
+#[test]
 fn bad_rows_are_reported_with_position_and_leave_the_store_unchanged() {
     let store = Store::open_in_memory().unwrap();
     let koeln = demo_dir().join("koeln");
