@@ -30,7 +30,7 @@ pub mod release;
 
 pub use geography::{Area, AreaKey, Kommune, KommuneKey, Layer, LayerKey, Validity};
 pub use institution::Institution;
-pub use observation::{Breakdown, Observation, Symbol, Unit, Value, Variable, VariableKey};
+pub use observation::{Breakdown, Observation, Symbol, Unit, UnitError, Value, Variable, VariableKey};
 pub use period::Period;
 pub use release::{Audience, Provenance, Release, ReleaseId};
 

@@ -44,6 +44,26 @@ impl Unit {
         }
     }
 
+    /// Reads a unit written by a person: `count`, `balance`, `percent` (or `%`), or the unit of a
+    /// measure such as `EUR` or `m²`. A code that looks like a misspelt keyword (`Count`,
+    /// `Prozent`, `Anzahl`, `Saldo`) is refused rather than taken for a measure, because a measure
+    /// admits any number and the typo would disable the checks for counts and shares.
+    pub fn parse(code: &str) -> Result<Unit, UnitError> {
+        let trimmed = code.trim();
+        let folded = trimmed.to_lowercase();
+        let meant = match folded.as_str() {
+            "count" | "anzahl" => Some("count"),
+            "balance" | "saldo" => Some("balance"),
+            "percent" | "prozent" | "anteil" => Some("percent"),
+            _ => None,
+        };
+        match meant {
+            Some(keyword) if trimmed != keyword => Err(UnitError { code: code.to_owned(), meant: keyword }),
+            _ if trimmed.is_empty() => Err(UnitError { code: code.to_owned(), meant: "count" }),
+            _ => Ok(Unit::from_code(trimmed)),
+        }
+    }
+
     /// Whether values of this unit may be added across areas or categories.
     pub fn is_additive(&self) -> bool {
         matches!(self, Unit::Count | Unit::Balance)
@@ -60,6 +80,16 @@ impl Unit {
             _ => Ok(()),
         }
     }
+}
+
+/// A unit code that is probably a misspelt keyword.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown unit {code:?}: did you mean {meant:?}? (units are count, balance, percent or the unit of a measure such as EUR)"
+)]
+pub struct UnitError {
+    code: String,
+    meant: &'static str,
 }
 
 /// A number that its variable's unit does not admit.
@@ -254,6 +284,20 @@ mod tests {
         assert_eq!(Unit::Percent.admits(100.5), Err(ValueError::ShareOutOfRange(100.5)));
         assert!(Unit::Percent.admits(100.0).is_ok());
         assert_eq!(Unit::Measure("EUR".into()).admits(f64::NAN), Err(ValueError::NotFinite));
+    }
+
+    #[test]
+    fn units_written_by_people_are_read_strictly() {
+        assert_eq!(Unit::parse("count"), Ok(Unit::Count));
+        assert_eq!(Unit::parse("%"), Ok(Unit::Percent));
+        assert_eq!(Unit::parse("EUR/m²"), Ok(Unit::Measure("EUR/m²".into())));
+        assert_eq!(
+            Unit::parse("Count").unwrap_err().to_string(),
+            "unknown unit \"Count\": did you mean \"count\"? (units are count, balance, percent or the unit of a measure such as EUR)"
+        );
+        assert!(Unit::parse("Prozent").is_err());
+        assert!(Unit::parse("anzahl").is_err());
+        assert!(Unit::parse(" ").is_err());
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn parsed_vec<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(d: D) -> Resu
 }
 
 fn unit<'de, D: Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
-    Ok(Unit::from_code(&String::deserialize(d)?))
+    Unit::parse(&String::deserialize(d)?).map_err(D::Error::custom)
 }
 
 fn unit_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Unit>, D::Error> {
