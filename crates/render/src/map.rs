@@ -22,7 +22,8 @@ pub struct MapArea<'a> {
     pub name: &'a str,
     /// Boundary in WGS84 longitude/latitude.
     pub geometry: &'a MultiPolygon<f64>,
-    /// The value that decides the fill; `None` draws the "no data" hatch.
+    /// The value that decides the fill; `None` draws the "no data" hatch (or the plain base fill
+    /// when no area of the map has a value).
     pub value: Option<f64>,
     /// The value as shown to people, already formatted, e.g. `"12,5 %"` or `"keine Daten (.)"`.
     pub value_text: String,
@@ -65,7 +66,8 @@ pub struct ChoroplethSpec<'a> {
 /// Draws a choropleth map as a standalone SVG.
 ///
 /// Each area is a `<path class="area" id="area-<key>" data-key data-value>` filled with the colour
-/// of its class from [`crate::sequential`], or with the "no data" hatch. It carries a `<title>` and
+/// of its class from [`crate::sequential`], or with the "no data" hatch (plain when no area has a
+/// value). It carries a `<title>` and
 /// an `aria-label` "name: value text"; with an `href` it is wrapped in an `<a>`, so it can be reached
 /// with the keyboard and followed without JavaScript. Points are circles (`class="point"`) with a
 /// white outline above the areas; the highlighted area gets a thick dark outline, drawn last and
@@ -88,9 +90,11 @@ pub fn choropleth(spec: &ChoroplethSpec) -> String {
     svg.hatch_defs();
     svg.push(r##"<g class="areas" stroke="#ffffff" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd">"##);
     let hatch = hatch_url();
+    // Hatching sets gaps apart from values; on a map without any value it would only be noise.
+    let gap = if spec.areas.iter().any(|a| a.value.is_some()) { hatch.as_str() } else { BASE_FILL };
     for area in &spec.areas {
         let fill = match (area.value, spec.breaks) {
-            (None, _) => hatch.as_str(),
+            (None, _) => gap,
             (Some(_), None) => BASE_FILL,
             (Some(v), Some(b)) => class_colour(b.len(), b.class_of(v)),
         };

@@ -181,3 +181,28 @@ fn a_point_far_outside_the_areas_neither_shrinks_the_map_nor_is_drawn() {
     assert!(with.contains(r#"data-key="innen""#));
     assert!(!with.contains(r#"data-key="weit""#));
 }
+
+#[test]
+fn a_map_without_any_value_is_a_plain_base_map() {
+    let geometry = square(0.0, 0.0, 1.0);
+    let spec = ChoroplethSpec {
+        title: "ohne Daten",
+        areas: vec![MapArea {
+            key: "a",
+            name: "A",
+            geometry: &geometry,
+            value: None,
+            value_text: "keine Daten".into(),
+            href: None,
+        }],
+        breaks: None,
+        points: vec![],
+        highlight: None,
+        width: 100.0,
+        height: 100.0,
+    };
+    let svg = choropleth(&spec);
+    check(&svg);
+    assert!(svg.contains(&format!(r#"fill="{}""#, render::BASE_FILL)), "{svg}");
+    assert!(!svg.contains("fill=\"url(#"), "{svg}");
+}

@@ -67,7 +67,11 @@ pub(super) async fn profile_page(
     let figures: Vec<(&Series, Measure, Vec<String>)> = k
         .series
         .iter()
-        .filter(|s| s.periods.contains(&view.period) && s.layers.contains(&layer.layer.key))
+        // Figures known for the area or for an area it is compared with: an area without
+        // statistics of its own still shows those of its parent and the city.
+        .filter(|s| {
+            s.periods.contains(&view.period) && comparisons.iter().any(|(_, l, _)| s.layers.contains(&l.layer.key))
+        })
         .map(|s| {
             let m = key_figure_measure(k, s);
             let cells = comparisons
@@ -89,6 +93,11 @@ pub(super) async fn profile_page(
             (s, m, cells)
         })
         .collect();
+
+    let area_has_data = figures.iter().any(|(s, m, _)| {
+        let v = k.value(layer, area, s, view.period, *m);
+        v.value.is_some() || v.symbol.is_some()
+    });
 
     // Time series of the chosen series for the area, its parent and the city.
     let periods = &view.series.periods;
@@ -190,6 +199,9 @@ pub(super) async fn profile_page(
             div class="profile" {
                 section aria-labelledby="kennzahlen" {
                     h2 id="kennzahlen" { "Kennzahlen " (view.period) }
+                    @if !area_has_data {
+                        p class="hint" { "Für dieses Gebiet liegen keine eigenen Statistiken vor; die Tabelle zeigt die Werte der Gebiete, in denen es liegt." }
+                    }
                     table class="data" {
                         caption { "Kennzahlen im Vergleich" }
                         thead { tr { th scope="col" { "Merkmal" } @for (name, _, _) in &comparisons { th scope="col" class="num" { (name) } } } }

@@ -132,3 +132,13 @@ async fn schools_on_the_map_carry_their_attributes_and_link_to_their_row() {
     let (_, _, without) = get(&store, "/atlas/testdorf?layer=quartier").await;
     assert!(!without.contains("schule-100001"));
 }
+
+#[tokio::test]
+async fn a_secret_cell_is_shown_as_its_symbol_beside_the_city_value() {
+    let store = Arc::new(testdorf());
+    let (status, _, html) = get(&store, "/atlas/testdorf/gebiet/quartier/2?var=einwohner&year=2011&measure=abs").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(">. (unbekannt oder geheim zu halten)<"), "{html}");
+    assert!(html.contains(">1.000<"), "the city's 2011 value is shown: {html}");
+    assert!(!html.contains("keine eigenen Statistiken"), "a secret cell is a statistic of the area");
+}
