@@ -10,7 +10,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use domain::{Kommune, Provenance, ReleaseId};
-use import::{ContentSpec, ImportErrors, Manifest};
+use import::{ContentSpec, ImportErrors, KnownAreas, Manifest};
 use store::{Content, NewRelease, Store};
 
 /// The outcome of importing one manifest.
@@ -76,7 +76,8 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
             let mut areas = data.areas;
             if !data.parent_field_given
                 && let Some(parent) = &data.layer.parent
-                && let Some(parent_layer) = store.newest_layer(kommune, parent.as_str())?
+                && let Some(parent_layer) =
+                    newest_overlapping(store.layer_versions(kommune, parent.as_str())?, spec.validity())
             {
                 let parents = domain::locate::parents_by_containment(&areas, &parent_layer.areas);
                 for (a, p) in areas.iter_mut().zip(parents) {
@@ -87,16 +88,21 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
         }
         ContentSpec::Statistics(spec) => {
             let data = import::read_statistics(&spec)?;
-            let mut known: Vec<(domain::LayerKey, HashSet<domain::AreaKey>)> = Vec::new();
+            let mut known: Vec<KnownAreas> = Vec::new();
             for l in &spec.layers {
-                let Some(layer) = store.newest_layer(kommune, l.as_str())? else {
+                let versions = store.layer_versions(kommune, l.as_str())?;
+                if versions.is_empty() {
                     return Err(ImportFailure::MissingLayer {
                         manifest: path.display().to_string(),
                         kommune: kommune.to_owned(),
                         layer: l.to_string(),
                     });
-                };
-                known.push((l.clone(), layer.areas.into_iter().map(|a| a.key).collect()));
+                }
+                let versions = versions
+                    .into_iter()
+                    .map(|v| (v.validity, v.areas.into_iter().map(|a| a.key).collect::<HashSet<_>>()))
+                    .collect();
+                known.push(KnownAreas { layer: l.clone(), versions });
             }
             let observations = import::check_area_keys(&data, &known)?;
             Content::Statistics { variables: data.variables, observations }
@@ -124,6 +130,11 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
         content,
     })?;
     Ok(Imported::New(id))
+}
+
+/// The newest version of a parent layer that shares a year with the child layer's validity.
+fn newest_overlapping(versions: Vec<store::LayerVersion>, validity: domain::Validity) -> Option<store::LayerVersion> {
+    versions.into_iter().find(|v| v.validity.overlaps(validity))
 }
 
 /// The data files whose bytes make up a release: a shapefile brings its sidecar files.

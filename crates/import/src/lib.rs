@@ -63,7 +63,7 @@ pub use spec::{
     AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest, MappedVariable,
     ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn, WideSpec, parse_manifest, read_manifest,
 };
-pub use statistics::{Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
+pub use statistics::{KnownAreas, Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
 pub use table::{Encoding, Lines, decode};
 
 /// Hex SHA-256 over the bytes of `paths`, in order, for the release record.

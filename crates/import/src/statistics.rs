@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use domain::{AreaKey, Breakdown, LayerKey, Observation, Period, Unit, Value, Variable, VariableKey};
+use domain::{AreaKey, Breakdown, LayerKey, Observation, Period, Unit, Validity, Value, Variable, VariableKey};
 
 use crate::error::{Errors, ImportErrors, Position};
 use crate::spec::{Layout, LongSpec, MappedVariable, StatisticsSpec, VariableSource, WideSpec};
@@ -279,23 +279,59 @@ impl Builder<'_> {
     }
 }
 
-/// Resolves each observation's area key to the first of `layers` (in the given order) that has it;
-/// an area key no layer has is an error at the observation's row and area column.
+/// The area keys of one layer that statistics may refer to, per version of the layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownAreas {
+    /// The layer.
+    pub layer: LayerKey,
+    /// Its versions, newest first: when each is valid and the keys of its areas.
+    pub versions: Vec<(Validity, HashSet<AreaKey>)>,
+}
+
+impl KnownAreas {
+    /// A layer with one version, valid always.
+    pub fn always(layer: LayerKey, keys: HashSet<AreaKey>) -> KnownAreas {
+        KnownAreas { layer, versions: vec![(Validity::ALWAYS, keys)] }
+    }
+
+    /// The keys of the newest version valid in `year`.
+    fn keys_in(&self, year: i32) -> Option<&HashSet<AreaKey>> {
+        self.versions.iter().find(|(v, _)| v.contains(year)).map(|(_, keys)| keys)
+    }
+
+    fn is_versioned(&self) -> bool {
+        self.versions.iter().any(|(v, _)| *v != Validity::ALWAYS)
+    }
+}
+
+/// Resolves each observation's area key to the first layer, in the order given, whose version valid
+/// in the observation's period has an area with that key; a key no layer has is an error at the
+/// observation's area cell.
 pub fn check_area_keys(
     data: &StatisticsData,
-    layers: &[(LayerKey, HashSet<AreaKey>)],
+    layers: &[KnownAreas],
 ) -> Result<Vec<(LayerKey, Observation)>, ImportErrors> {
     let mut errors = Errors::default();
     let mut resolved = Vec::with_capacity(data.observations.len());
     for located in &data.observations {
         let observation = &located.value;
-        match layers.iter().find(|(_, keys)| keys.contains(&observation.area)) {
-            Some((layer, _)) => resolved.push((layer.clone(), observation.clone())),
+        let year = observation.period.start_year();
+        match layers.iter().find(|l| l.keys_in(year).is_some_and(|keys| keys.contains(&observation.area))) {
+            Some(known) => resolved.push((known.layer.clone(), observation.clone())),
             None => {
-                let names: Vec<&str> = layers.iter().map(|(l, _)| l.as_str()).collect();
+                let names: Vec<&str> = layers.iter().map(|l| l.layer.as_str()).collect();
+                let when = if layers.iter().any(KnownAreas::is_versioned) {
+                    format!(" as valid in {year}")
+                } else {
+                    String::new()
+                };
                 errors.push(
                     located.position.at_column(data.area_column.clone()),
-                    format!("unknown area key {:?}: not in layer {}", observation.area.as_str(), names.join(", ")),
+                    format!(
+                        "unknown area key {:?}: not in layer {}{when}",
+                        observation.area.as_str(),
+                        names.join(", ")
+                    ),
                 );
             }
         }

@@ -135,10 +135,10 @@ impl Store {
         read::snapshot(&self.conn(), audience)
     }
 
-    /// The newest version of a layer, whatever its audience; imports check keys and find parent
-    /// areas against it.
-    pub fn newest_layer(&self, kommune: &str, layer: &str) -> Result<Option<LayerVersion>, StoreError> {
-        read::newest_layer(&self.conn(), kommune, layer)
+    /// Every version of a layer, newest first, whatever its audience; imports check area keys and
+    /// find parent areas against them.
+    pub fn layer_versions(&self, kommune: &str, layer: &str) -> Result<Vec<LayerVersion>, StoreError> {
+        read::layer_versions(&self.conn(), kommune, layer)
     }
 
     /// The observations of one release exactly as imported, if the viewer may see it.

@@ -256,19 +256,15 @@ fn layer_version(
     })
 }
 
-/// The newest version of a layer of a Kommune, whatever its audience (for checks on import).
-pub(crate) fn newest_layer(conn: &Connection, kommune: &str, layer: &str) -> Result<Option<LayerVersion>, StoreError> {
-    use rusqlite::OptionalExtension;
-    let row = conn
-        .query_row(
-            "SELECT layer_version.release_id, layer, name, parent, valid_from, valid_to FROM layer_version
-             JOIN release ON release.id = layer_version.release_id
-             WHERE release.kommune = ?1 AND layer_version.layer = ?2 ORDER BY layer_version.release_id DESC LIMIT 1",
-            (kommune, layer),
-            version_row,
-        )
-        .optional()?;
-    row.map(|r| layer_version(conn, r)).transpose()
+/// Every version of a layer of a Kommune, newest first, whatever its audience (for checks on import).
+pub(crate) fn layer_versions(conn: &Connection, kommune: &str, layer: &str) -> Result<Vec<LayerVersion>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT layer_version.release_id, layer, name, parent, valid_from, valid_to FROM layer_version
+         JOIN release ON release.id = layer_version.release_id
+         WHERE release.kommune = ?1 AND layer_version.layer = ?2 ORDER BY layer_version.release_id DESC",
+    )?;
+    let rows: Vec<VersionRow> = stmt.query_map((kommune, layer), version_row)?.collect::<Result<_, _>>()?;
+    rows.into_iter().map(|r| layer_version(conn, r)).collect()
 }
 
 pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot, StoreError> {

@@ -73,10 +73,27 @@ fn area_keys_resolve_to_the_first_layer_that_has_them() {
     let data = parse_statistics(csv.as_bytes(), "p.csv", &spec(PLAIN)).unwrap();
     let key = |k: &str| AreaKey::new(k).unwrap();
     let layers = [
-        (LayerKey::new("stadt").unwrap(), HashSet::from([key("000")])),
-        (LayerKey::new("stadtteil").unwrap(), HashSet::from([key("101"), key("000")])),
+        KnownAreas::always(LayerKey::new("stadt").unwrap(), HashSet::from([key("000")])),
+        KnownAreas::always(LayerKey::new("stadtteil").unwrap(), HashSet::from([key("101"), key("000")])),
     ];
     let resolved = check_area_keys(&data, &layers).unwrap();
     assert_eq!(resolved[0].0.as_str(), "stadt");
     assert_eq!(resolved[1].0.as_str(), "stadtteil");
+}
+
+#[test]
+fn area_keys_are_checked_against_the_version_valid_in_their_period() {
+    // Boundary reform in 2010: area 103 was split into 104 and 105.
+    let csv = "area;period;variable;value\n103;2009;einwohner;1\n104;2011;einwohner;1\n103;2011;einwohner;1\n";
+    let data = parse_statistics(csv.as_bytes(), "p.csv", &spec(PLAIN)).unwrap();
+    let key = |k: &str| AreaKey::new(k).unwrap();
+    let layers = [KnownAreas {
+        layer: LayerKey::new("stadtteil").unwrap(),
+        versions: vec![
+            (Validity { from: Some(2010), to: None }, HashSet::from([key("104"), key("105")])),
+            (Validity { from: None, to: Some(2009) }, HashSet::from([key("103")])),
+        ],
+    }];
+    let e = check_area_keys(&data, &layers).unwrap_err().to_string();
+    assert_eq!(e, "p.csv:4:area: unknown area key \"103\": not in layer stadtteil as valid in 2011");
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use domain::{AreaKey, Breakdown, Period, Symbol, Value, VariableKey};
 use geo::{BoundingRect, Centroid, GeodesicArea, Validation};
 use import::{
-    ContentSpec, LayerData, Layout, Lines, Manifest, StatisticsSpec, check_area_keys, file_digest, read_institutions,
-    read_layer, read_manifest, read_statistics,
+    ContentSpec, KnownAreas, LayerData, Layout, Lines, Manifest, StatisticsSpec, check_area_keys, file_digest,
+    read_institutions, read_layer, read_manifest, read_statistics,
 };
 
 pub(crate) fn demo(path: &str) -> PathBuf {
@@ -126,7 +126,8 @@ fn hamburg_profiles_wide_csv_match_the_osm_layer() {
     let layer = layer("hamburg/stadtteil.toml");
     assert_eq!(layer.areas.len(), 99);
     let keys: HashSet<AreaKey> = layer.areas.iter().map(|a| a.key.clone()).collect();
-    let resolved = check_area_keys(&data, &[(layer.layer.key.clone(), keys)]).unwrap_or_else(|e| panic!("{e}"));
+    let resolved =
+        check_area_keys(&data, &[KnownAreas::always(layer.layer.key.clone(), keys)]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(resolved.len(), data.observations.len());
 }
 

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use domain::{AreaKey, LayerKey};
 use import::{
-    ContentSpec, Encoding, LayerSpec, StatisticsSpec, check_area_keys, read_layer, read_manifest, read_statistics,
+    ContentSpec, Encoding, KnownAreas, LayerSpec, StatisticsSpec, check_area_keys, read_layer, read_manifest,
+    read_statistics,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -47,7 +48,8 @@ fn malformed_rows_are_all_reported() {
 #[test]
 fn unknown_area_keys() {
     let data = read_statistics(&statistics("einwohner.csv")).unwrap();
-    let layers = [(LayerKey::new("stadtteil").unwrap(), HashSet::from([AreaKey::new("101").unwrap()]))];
+    let layers =
+        [KnownAreas::always(LayerKey::new("stadtteil").unwrap(), HashSet::from([AreaKey::new("101").unwrap()]))];
     let e = check_area_keys(&data, &layers).unwrap_err().to_string();
     assert_eq!(e, "einwohner.csv:3:gebiet: unknown area key \"102\": not in layer stadtteil");
 }

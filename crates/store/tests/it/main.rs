@@ -167,6 +167,7 @@ fn area_versions_are_chosen_by_year() {
     assert_eq!(k.layer("quartier", Some(2005)).unwrap().areas.len(), 1);
     assert_eq!(k.layer("quartier", Some(2012)).unwrap().areas.len(), 2);
     assert_eq!(k.layer("quartier", None).unwrap().areas.len(), 2);
-    assert_eq!(store.newest_layer("testdorf", "quartier").unwrap().unwrap().validity, new);
-    assert!(store.newest_layer("testdorf", "bezirk").unwrap().is_none());
+    let versions = store.layer_versions("testdorf", "quartier").unwrap();
+    assert_eq!(versions.iter().map(|v| v.validity).collect::<Vec<_>>(), [new, old]);
+    assert!(store.layer_versions("testdorf", "bezirk").unwrap().is_empty());
 }
