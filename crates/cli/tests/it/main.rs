@@ -181,3 +181,106 @@ fn bad_rows_are_reported_with_position_and_leave_the_store_unchanged() {
     let old = store.release_observations(Audience::Public, first).unwrap().unwrap();
     assert_eq!(old[0].observation.value.number(), Some(10.0));
 }
+
+/// Writes a GeoJSON layer of unit squares keyed `keys` and a manifest for it with the given validity.
+fn boundary_version(dir: &Path, name: &str, keys: &[&str], validity: &str) -> PathBuf {
+    let features: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let x = 7.0 + 0.01 * i as f64;
+            format!(
+                r#"{{"type":"Feature","properties":{{"key":"{k}","name":"Gebiet {k}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},51.0],[{x2},51.0],[{x2},51.01],[{x},51.01],[{x},51.0]]]}}}}"#,
+                x2 = x + 0.01
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.join(format!("{name}.geojson")),
+        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(",")),
+    )
+    .unwrap();
+    let manifest = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &manifest,
+        format!(
+            r#"[release]
+kommune = "musterstadt"
+kommune_name = "Musterstadt"
+title = "{name}"
+source = "Test"
+licence = "CC0"
+attribution = "Test"
+
+[layer]
+key = "quartier"
+name = "Quartiere"
+file = "{name}.geojson"
+key_field = "key"
+name_field = "name"
+{validity}
+"#
+        ),
+    )
+    .unwrap();
+    manifest
+}
+
+#[test]
+fn statistics_keep_their_keys_across_a_boundary_reform() {
+    let store = Store::open_in_memory().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for m in [
+        boundary_version(dir, "vor-2010", &["103"], "valid_to = 2009"),
+        boundary_version(dir, "ab-2010", &["104", "105"], "valid_from = 2010"),
+    ] {
+        import_manifest(&store, &m, "t").unwrap();
+    }
+    let statistics = |csv: &str| {
+        std::fs::write(dir.join("werte.csv"), csv).unwrap();
+        std::fs::write(
+            dir.join("werte.toml"),
+            r#"[release]
+kommune = "musterstadt"
+kommune_name = "Musterstadt"
+title = "Einwohner"
+source = "Test"
+licence = "CC0"
+attribution = "Test"
+
+[statistics]
+format = "long"
+file = "werte.csv"
+layers = ["quartier"]
+
+[statistics.long]
+area = "gebiet"
+period = "jahr"
+value = "wert"
+variable = "merkmal"
+
+[[statistics.variable]]
+key = "einwohner"
+label = "Einwohner"
+unit = "count"
+"#,
+        )
+        .unwrap();
+        import_manifest(&store, &dir.join("werte.toml"), "t")
+    };
+    let err = statistics("gebiet;jahr;merkmal;wert\n103;2011;einwohner;5\n").unwrap_err().to_string();
+    assert!(
+        err.ends_with("werte.csv:2:gebiet: unknown area key \"103\": not in layer quartier as valid in 2011"),
+        "{err}"
+    );
+    statistics("gebiet;jahr;merkmal;wert\n103;2009;einwohner;900\n104;2011;einwohner;400\n105;2011;einwohner;550\n")
+        .unwrap();
+    let snap = store.snapshot(Audience::Public).unwrap();
+    let k = snap.kommune("musterstadt").unwrap();
+    let keys =
+        |year| k.layer("quartier", Some(year)).unwrap().areas.iter().map(|a| a.key.to_string()).collect::<Vec<_>>();
+    assert_eq!(keys(2009), ["103"]);
+    assert_eq!(keys(2011), ["104", "105"]);
+    assert_eq!(k.observations.len(), 3);
+}
