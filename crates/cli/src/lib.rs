@@ -107,7 +107,9 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
             let observations = import::check_area_keys(&data, &known)?;
             Content::Statistics { variables: data.variables, observations }
         }
-        ContentSpec::Institutions(spec) => Content::Institutions(import::read_institutions(&spec)?),
+        ContentSpec::Institutions(spec) => {
+            Content::Institutions { institutions: import::read_institutions(&spec)?, collection: spec.collection }
+        }
     };
     let id = store.import(NewRelease {
         kommune: Kommune { key: release.kommune, name: release.kommune_name, ags: release.ags },

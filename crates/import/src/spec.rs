@@ -442,6 +442,10 @@ fn wgs84() -> String {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstitutionsSpec {
+    /// The collection the file is a complete list of, e.g. `schulen` or `kitas`: a later release of
+    /// the same collection replaces the whole list, so an institution missing from it is gone.
+    #[serde(default = "default_collection")]
+    pub collection: String,
     /// The `.csv` or `.geojson`/`.json` file.
     pub file: PathBuf,
     /// Column (or property) of the official number.
@@ -472,6 +476,10 @@ pub struct InstitutionsSpec {
     /// Columns kept as attributes.
     #[serde(default, rename = "attribute")]
     pub attributes: Vec<AttributeSpec>,
+}
+
+fn default_collection() -> String {
+    "einrichtungen".to_owned()
 }
 
 /// What a release contains.

@@ -38,7 +38,7 @@ pub struct KommuneData {
     pub variables: Vec<VariableInfo>,
     /// The current value of each cell (layer, area, variable, period, breakdown).
     pub observations: Vec<StoredObservation>,
-    /// The newest visible record of each institution.
+    /// The institutions of the newest visible release of each collection, by key.
     pub institutions: Vec<InstitutionRecord>,
 }
 
@@ -350,24 +350,31 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
         kommunen[slot].observations.push(observation(fields, value, release)?);
     }
 
-    // Institutions: newest record per key.
-    let mut stmt = conn.prepare(
-        "SELECT release_id, key, name, kind, lon, lat, attributes FROM institution ORDER BY release_id DESC, key",
-    )?;
-    let rows: Vec<(i64, String, String, String, f64, f64, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
-        .collect::<Result<_, _>>()?;
-    for (release, k, name, kind, lon, lat, attributes) in rows {
+    // Institutions: the list of the newest visible release of each collection.
+    let mut stmt = conn.prepare("SELECT release_id, collection FROM institution_set ORDER BY release_id DESC")?;
+    let sets: Vec<(i64, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut current: HashSet<(usize, String)> = HashSet::new();
+    let mut stmt = conn
+        .prepare("SELECT key, name, kind, lon, lat, attributes FROM institution WHERE release_id = ?1 ORDER BY key")?;
+    for (release, collection) in sets {
         let Some(&slot) = slots.get(&release) else { continue };
-        if kommunen[slot].institutions.iter().any(|i| i.institution.key == k) {
+        if !current.insert((slot, collection)) {
             continue;
         }
-        let attributes: Vec<(String, String)> =
-            serde_json::from_str(&attributes).map_err(|e| corrupt("institution", e))?;
-        kommunen[slot].institutions.push(InstitutionRecord {
-            institution: Institution { key: k, name, kind, location: geo::Point::new(lon, lat), attributes },
-            release: ReleaseId(release),
-        });
+        let rows: Vec<(String, String, String, f64, f64, String)> = stmt
+            .query_map([release], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<Result<_, _>>()?;
+        for (k, name, kind, lon, lat, attributes) in rows {
+            let attributes: Vec<(String, String)> =
+                serde_json::from_str(&attributes).map_err(|e| corrupt("institution", e))?;
+            kommunen[slot].institutions.push(InstitutionRecord {
+                institution: Institution { key: k, name, kind, location: geo::Point::new(lon, lat), attributes },
+                release: ReleaseId(release),
+            });
+        }
+    }
+    for k in &mut kommunen {
+        k.institutions.sort_by(|a, b| a.institution.key.cmp(&b.institution.key));
     }
     Ok(Snapshot { kommunen })
 }

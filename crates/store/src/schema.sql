@@ -62,6 +62,13 @@ CREATE TABLE observation (
     PRIMARY KEY (release_id, layer, area, variable, period, breakdown)
 ) WITHOUT ROWID;
 
+-- An institutions release is the complete list of one collection (e.g. schulen, kitas); the newest
+-- visible release of a collection replaces the older ones.
+CREATE TABLE institution_set (
+    release_id INTEGER PRIMARY KEY REFERENCES release(id),
+    collection TEXT NOT NULL
+);
+
 CREATE TABLE institution (
     release_id INTEGER NOT NULL REFERENCES release(id),
     key        TEXT NOT NULL,

@@ -49,8 +49,13 @@ pub enum Content {
         /// Each observation with the layer its area key belongs to.
         observations: Vec<(LayerKey, Observation)>,
     },
-    /// Points such as schools.
-    Institutions(Vec<Institution>),
+    /// Points such as schools: the complete list of one collection.
+    Institutions {
+        /// The collection, e.g. `schulen`; a later release of it replaces this list.
+        collection: String,
+        /// The institutions.
+        institutions: Vec<Institution>,
+    },
 }
 
 impl Content {
@@ -58,7 +63,7 @@ impl Content {
         match self {
             Content::Layer { .. } => "layer",
             Content::Statistics { .. } => "statistics",
-            Content::Institutions(_) => "institutions",
+            Content::Institutions { .. } => "institutions",
         }
     }
 }
@@ -162,7 +167,11 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                 ])?;
             }
         }
-        Content::Institutions(list) => {
+        Content::Institutions { collection, institutions: list } => {
+            tx.execute(
+                "INSERT INTO institution_set (release_id, collection) VALUES (?1, ?2)",
+                params![id, collection],
+            )?;
             let mut insert = tx.prepare(
                 "INSERT INTO institution (release_id, key, name, kind, lon, lat, attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;

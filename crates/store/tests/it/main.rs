@@ -171,3 +171,36 @@ fn area_versions_are_chosen_by_year() {
     assert_eq!(versions.iter().map(|v| v.validity).collect::<Vec<_>>(), [new, old]);
     assert!(store.layer_versions("testdorf", "bezirk").unwrap().is_empty());
 }
+
+fn schools(collection: &str, keys: &[&str]) -> Content {
+    Content::Institutions {
+        collection: collection.into(),
+        institutions: keys
+            .iter()
+            .map(|k| domain::Institution {
+                key: (*k).into(),
+                name: format!("Schule {k}"),
+                kind: "Grundschule".into(),
+                location: geo::Point::new(8.05, 50.05),
+                attributes: vec![],
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_new_list_of_a_collection_replaces_the_old_one() {
+    let store = Store::open_in_memory().unwrap();
+    store.import(release("Schulen 2023", Audience::Public, schools("schulen", &["1", "2"]))).unwrap();
+    store.import(release("Kitas", Audience::Public, schools("kitas", &["K1"]))).unwrap();
+    // School 2 closed: the 2024 list no longer has it.
+    store.import(release("Schulen 2024", Audience::Public, schools("schulen", &["1", "3"]))).unwrap();
+    // An internal draft list is invisible to the public and does not replace their list.
+    store.import(release("Entwurf", Audience::Internal, schools("schulen", &["1"]))).unwrap();
+    let keys = |audience| {
+        let snap = store.snapshot(audience).unwrap();
+        snap.kommune("testdorf").unwrap().institutions.iter().map(|i| i.institution.key.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(keys(Audience::Public), ["1", "3", "K1"]);
+    assert_eq!(keys(Audience::Internal), ["1", "K1"]);
+}

@@ -134,13 +134,16 @@ pub(crate) fn testdorf() -> Store {
         .import(release(
             "Schulen",
             Audience::Public,
-            Content::Institutions(vec![Institution {
-                key: "100001".into(),
-                name: "Grundschule am Hafen".into(),
-                kind: "Grundschule".into(),
-                location: geo::Point::new(8.05, 50.05),
-                attributes: vec![("Schülerzahl".into(), "220".into())],
-            }]),
+            Content::Institutions {
+                collection: "schulen".into(),
+                institutions: vec![Institution {
+                    key: "100001".into(),
+                    name: "Grundschule am Hafen".into(),
+                    kind: "Grundschule".into(),
+                    location: geo::Point::new(8.05, 50.05),
+                    attributes: vec![("Schülerzahl".into(), "220".into())],
+                }],
+            },
         ))
         .unwrap();
     store
