@@ -5,8 +5,9 @@ use maud::{Markup, html};
 
 use super::PageError;
 use super::schools::institution_label;
-use super::{ViewQuery, controls, encode, kommune, map_areas, resolve, title_of, unit_label};
+use super::{ViewQuery, controls, encode, kommune, map_areas, off_runtime, resolve, title_of, unit_label};
 use crate::AppState;
+use crate::atlas::Atlas;
 use crate::views::{page, sources, svg};
 
 pub(super) async fn map_page(
@@ -15,7 +16,11 @@ pub(super) async fn map_page(
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+    off_runtime(move || map_markup(&atlas, key, q)).await
+}
+
+fn map_markup(atlas: &Atlas, key: String, q: ViewQuery) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
     let view = resolve(k, &q)?;
     let values = k.values(&view);
     let breaks = k.breaks(&view, &values);

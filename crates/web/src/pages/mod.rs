@@ -64,6 +64,14 @@ async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
 /// back), not as the API's JSON: people reach these through old or mistyped links.
 pub(crate) struct PageError(AppError);
 
+/// Runs the building of a page on the blocking pool: maps, charts and tables are CPU work that
+/// must not hold up the request runtime.
+async fn off_runtime<T: Send + 'static>(
+    build: impl FnOnce() -> Result<T, PageError> + Send + 'static,
+) -> Result<T, PageError> {
+    tokio::task::spawn_blocking(build).await.map_err(AppError::internal)?
+}
+
 impl From<AppError> for PageError {
     fn from(e: AppError) -> PageError {
         PageError(e)

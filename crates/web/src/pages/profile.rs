@@ -5,8 +5,10 @@ use domain::measure::Measure;
 use maud::{Markup, html};
 
 use super::PageError;
-use super::{ViewQuery, encode, kommune, map_areas, resolve, series_param, title_of, unit_label, value_text};
-use crate::atlas::{KommuneAtlas, Series, View};
+use super::{
+    ViewQuery, encode, kommune, map_areas, off_runtime, resolve, series_param, title_of, unit_label, value_text,
+};
+use crate::atlas::{Atlas, KommuneAtlas, Series, View};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
 
@@ -39,7 +41,17 @@ pub(super) async fn profile_page(
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+    off_runtime(move || profile_markup(&atlas, key, layer_key, area_key, q)).await
+}
+
+fn profile_markup(
+    atlas: &Atlas,
+    key: String,
+    layer_key: String,
+    area_key: String,
+    q: ViewQuery,
+) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
     let view = resolve(k, &q.with(|q| q.layer = Some(layer_key.clone())))?;
     let year = Some(view.period.start_year());
     let layer = view.layer;

@@ -4,8 +4,9 @@ use axum::extract::{Path, State};
 use maud::{Markup, html};
 
 use super::PageError;
-use super::{encode, kommune};
+use super::{encode, kommune, off_runtime};
 use crate::AppState;
+use crate::atlas::Atlas;
 use crate::views::{page, sources};
 
 /// "Name (Schulform), Schülerzahl: 220, Schulsozialindex: 5": the text of a school on the map.
@@ -21,7 +22,11 @@ pub(super) fn institution_label(i: &domain::Institution) -> String {
 
 pub(super) async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+    off_runtime(move || schools_markup(&atlas, key)).await
+}
+
+fn schools_markup(atlas: &Atlas, key: String) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
     let finest = k.data.layer_keys().last().and_then(|l| k.data.layer(l.as_str(), None));
     let located: Vec<Option<&domain::Area>> = match finest {
         Some(layer) => {

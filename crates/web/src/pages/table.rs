@@ -6,8 +6,9 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::PageError;
-use super::{ViewQuery, controls, encode, kommune, resolve, title_of, value_text};
+use super::{ViewQuery, controls, encode, kommune, off_runtime, resolve, title_of, value_text};
 use crate::atlas::AreaValue;
+use crate::atlas::Atlas;
 use crate::views::{page, sources};
 use crate::{AppError, AppState};
 
@@ -34,7 +35,11 @@ pub(super) async fn table_page(
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+    off_runtime(move || table_markup(&atlas, key, q)).await
+}
+
+fn table_markup(atlas: &Atlas, key: String, q: ViewQuery) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
     let view = resolve(k, &q)?;
     let values = sorted(k.values(&view), &q);
     let breaks = k.breaks(&view, &values);
@@ -108,7 +113,11 @@ pub(super) async fn table_csv(
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, PageError> {
     let atlas = state.atlas().await?;
-    let k = kommune(&atlas, &key)?;
+    off_runtime(move || table_csv_body(&atlas, key, q)).await
+}
+
+fn table_csv_body(atlas: &Atlas, key: String, q: ViewQuery) -> Result<Response, PageError> {
+    let k = kommune(atlas, &key)?;
     let view = resolve(k, &q)?;
     let values = sorted(k.values(&view), &q);
     // German spreadsheet convention: BOM, `;` separator, decimal comma, CRLF.
