@@ -80,14 +80,20 @@ fn importing_the_same_file_twice_is_a_no_op() {
     assert_eq!(store.data_version().unwrap(), id.0);
 }
 
-/// Writes `csv` next to a long-format manifest for the Köln Stadtbezirke and imports it.
-fn import_long(store: &Store, dir: &Path, csv: &str) -> Result<Imported, ImportFailure> {
+/// Writes `csv` as `werte.csv` into `dir` with a long-format manifest for one variable of one
+/// layer, and imports it.
+fn import_csv(
+    store: &Store,
+    dir: &Path,
+    (kommune, name, layer): (&str, &str, &str),
+    (variable, label): (&str, &str),
+    csv: &str,
+) -> Result<Imported, ImportFailure> {
     std::fs::write(dir.join("werte.csv"), csv).unwrap();
-    std::fs::write(
-        dir.join("werte.toml"),
+    let manifest = format!(
         r#"[release]
-kommune = "koeln"
-kommune_name = "Köln"
+kommune = "{kommune}"
+kommune_name = "{name}"
 title = "Testwerte"
 source = "Test"
 licence = "CC0"
@@ -96,7 +102,7 @@ attribution = "Test"
 [statistics]
 format = "long"
 file = "werte.csv"
-layers = ["stadtbezirk"]
+layers = ["{layer}"]
 
 [statistics.long]
 area = "gebiet"
@@ -105,13 +111,18 @@ value = "wert"
 variable = "merkmal"
 
 [[statistics.variable]]
-key = "kinder"
-label = "Kinder"
+key = "{variable}"
+label = "{label}"
 unit = "count"
-"#,
-    )
-    .unwrap();
+"#
+    );
+    std::fs::write(dir.join("werte.toml"), manifest).unwrap();
     import_manifest(store, &dir.join("werte.toml"), "2026-11-26T00:00:00Z")
+}
+
+/// Imports `csv` as the variable `kinder` of the Köln Stadtbezirke.
+fn import_long(store: &Store, dir: &Path, csv: &str) -> Result<Imported, ImportFailure> {
+    import_csv(store, dir, ("koeln", "Köln", "stadtbezirk"), ("kinder", "Kinder"), csv)
 }
 
 #[test]
@@ -238,36 +249,7 @@ fn statistics_keep_their_keys_across_a_boundary_reform() {
         import_manifest(&store, &m, "t").unwrap();
     }
     let statistics = |csv: &str| {
-        std::fs::write(dir.join("werte.csv"), csv).unwrap();
-        std::fs::write(
-            dir.join("werte.toml"),
-            r#"[release]
-kommune = "musterstadt"
-kommune_name = "Musterstadt"
-title = "Einwohner"
-source = "Test"
-licence = "CC0"
-attribution = "Test"
-
-[statistics]
-format = "long"
-file = "werte.csv"
-layers = ["quartier"]
-
-[statistics.long]
-area = "gebiet"
-period = "jahr"
-value = "wert"
-variable = "merkmal"
-
-[[statistics.variable]]
-key = "einwohner"
-label = "Einwohner"
-unit = "count"
-"#,
-        )
-        .unwrap();
-        import_manifest(&store, &dir.join("werte.toml"), "t")
+        import_csv(&store, dir, ("musterstadt", "Musterstadt", "quartier"), ("einwohner", "Einwohner"), csv)
     };
     let err = statistics("gebiet;jahr;merkmal;wert\n103;2011;einwohner;5\n").unwrap_err().to_string();
     assert!(
