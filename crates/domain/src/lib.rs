@@ -11,6 +11,8 @@
 //! - [`Release`]: every import is an immutable, dated release with source, licence and audience.
 //! - [`Institution`]: schools and other points.
 //! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities.
+//! - [`expression`]: the language of indicator numerators and denominators, evaluated on one
+//!   area's cells.
 //!
 //! ```
 //! use domain::{classify::{ClassMethod, breaks}, Period};
@@ -20,6 +22,7 @@
 //! ```
 
 pub mod classify;
+pub mod expression;
 pub mod geography;
 pub mod institution;
 pub mod locate;
