@@ -11,6 +11,7 @@
 //! - [`Release`]: every import is an immutable, dated release with source, licence and audience.
 //! - [`Institution`]: schools and other points.
 //! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities.
+//! - [`uncertainty`]: Wilson and exact Poisson confidence intervals, Fingertips-style significance.
 //! - [`expression`]: the language of indicator numerators and denominators, evaluated on one
 //!   area's cells.
 //!
@@ -30,6 +31,7 @@ pub mod measure;
 pub mod observation;
 pub mod period;
 pub mod release;
+pub mod uncertainty;
 
 pub use geography::{Area, AreaKey, Kommune, KommuneKey, Layer, LayerKey, Validity};
 pub use institution::Institution;
