@@ -13,7 +13,7 @@
 //! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities.
 //! - [`uncertainty`]: Wilson and exact Poisson confidence intervals, Fingertips-style significance.
 //! - [`expression`]: the language of indicator numerators and denominators, evaluated on one
-//!   area's cells.
+//!   area's cells; [`indicator`]: indicator definitions and their computation.
 //!
 //! ```
 //! use domain::{classify::{ClassMethod, breaks}, Period};
@@ -25,6 +25,7 @@
 pub mod classify;
 pub mod expression;
 pub mod geography;
+pub mod indicator;
 pub mod institution;
 pub mod locate;
 pub mod measure;
