@@ -15,15 +15,17 @@ use store::{KommuneData, LayerVersion, Snapshot};
 pub struct Atlas {
     /// One per Kommune, by name.
     pub kommunen: Vec<KommuneAtlas>,
+    /// The indicator definitions offered on every Kommune's data.
+    pub catalogue: std::sync::Arc<Vec<domain::indicator::Definition>>,
     pub(crate) bodies: crate::api::Bodies,
 }
 
 impl Atlas {
-    /// Indexes a snapshot.
-    pub fn new(snapshot: Snapshot) -> Atlas {
+    /// Indexes a snapshot; `catalogue` is the indicator catalogue offered on it.
+    pub fn new(snapshot: Snapshot, catalogue: std::sync::Arc<Vec<domain::indicator::Definition>>) -> Atlas {
         let kommunen: Vec<KommuneAtlas> = snapshot.kommunen.into_iter().map(KommuneAtlas::new).collect();
         let bodies = crate::api::bodies(&kommunen);
-        Atlas { kommunen, bodies }
+        Atlas { kommunen, catalogue, bodies }
     }
 
     /// The atlas of one Kommune.
@@ -86,6 +88,8 @@ pub struct KommuneAtlas {
     cells: HashMap<CellKey, HashMap<AreaKey, (Value, ReleaseId)>>,
     area_m2: HashMap<(ReleaseId, AreaKey), f64>,
     geojson: HashMap<ReleaseId, axum::body::Bytes>,
+    /// For each layer version, the positions (in `data.institutions`) of the institutions in each area.
+    pub(crate) located: HashMap<(ReleaseId, AreaKey), Vec<usize>>,
     pub(crate) bodies: crate::api::KommuneBodies,
 }
 
@@ -166,7 +170,9 @@ impl KommuneAtlas {
             .filter_map(|(r, a)| Some(((r, a.key.clone()), a.geometry.as_ref()?.geodesic_area_unsigned())))
             .collect();
         let geojson = data.layer_versions.iter().map(|v| (v.release, layer_geojson(v))).collect();
-        let mut k = KommuneAtlas { data, series, cells, area_m2, geojson, bodies: crate::api::KommuneBodies::empty() };
+        let located = locate_institutions(&data);
+        let mut k =
+            KommuneAtlas { data, series, cells, area_m2, geojson, located, bodies: crate::api::KommuneBodies::empty() };
         k.bodies = crate::api::kommune_bodies(&k);
         k
     }
@@ -303,6 +309,21 @@ impl KommuneAtlas {
             }
         }
     }
+}
+
+/// Which institutions lie in which area, for every layer version.
+fn locate_institutions(data: &KommuneData) -> HashMap<(ReleaseId, AreaKey), Vec<usize>> {
+    let mut located: HashMap<(ReleaseId, AreaKey), Vec<usize>> = HashMap::new();
+    for version in &data.layer_versions {
+        let with_geometry: Vec<&Area> = version.areas.iter().filter(|a| a.geometry.is_some()).collect();
+        let index = AreaIndex::new(with_geometry.iter().filter_map(|a| a.geometry.as_ref()));
+        for (i, record) in data.institutions.iter().enumerate() {
+            if let Some(n) = index.locate(record.institution.location) {
+                located.entry((version.release, with_geometry[n].key.clone())).or_default().push(i);
+            }
+        }
+    }
+    located
 }
 
 fn layer_geojson(v: &LayerVersion) -> axum::body::Bytes {

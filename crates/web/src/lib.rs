@@ -16,6 +16,7 @@
 mod api;
 pub mod atlas;
 mod error;
+pub mod indicators;
 mod pages;
 mod views;
 
@@ -34,6 +35,7 @@ pub use error::AppError;
 pub struct AppState {
     store: Arc<Store>,
     audience: Audience,
+    catalogue: Arc<Vec<domain::indicator::Definition>>,
     cache: Arc<RwLock<Option<CachedAtlas>>>,
 }
 
@@ -43,7 +45,17 @@ type CachedAtlas = (i64, Arc<atlas::Atlas>);
 impl AppState {
     /// State for the public atlas: without login, only public releases are visible.
     pub fn new(store: Arc<Store>) -> AppState {
-        AppState { store, audience: Audience::Public, cache: Arc::new(RwLock::new(None)) }
+        AppState {
+            store,
+            audience: Audience::Public,
+            catalogue: Arc::new(Vec::new()),
+            cache: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    /// The same state offering these indicator definitions on every Kommune's data.
+    pub fn with_catalogue(self, catalogue: Vec<domain::indicator::Definition>) -> AppState {
+        AppState { catalogue: Arc::new(catalogue), cache: Arc::new(RwLock::new(None)), ..self }
     }
 
     /// The atlas for the store's current data version; rebuilt on the blocking pool when a release
@@ -61,7 +73,7 @@ impl AppState {
             return Ok(Arc::clone(atlas));
         }
         let snapshot = self.store.snapshot(self.audience).map_err(AppError::internal)?;
-        let atlas = Arc::new(atlas::Atlas::new(snapshot));
+        let atlas = Arc::new(atlas::Atlas::new(snapshot, Arc::clone(&self.catalogue)));
         *self.cache.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((version, Arc::clone(&atlas)));
         Ok(atlas)
     }

@@ -4,6 +4,7 @@
 //! This module holds what the pages share: the query, its resolution against the data, the map
 //! controls and value formatting.
 
+mod indicators;
 mod map;
 mod profile;
 mod schools;
@@ -34,6 +35,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/tabelle", get(table::table_page))
         .route("/atlas/{kommune}/tabelle.csv", get(table::table_csv))
         .route("/atlas/{kommune}/schulen", get(schools::schools_page))
+        .route("/atlas/{kommune}/indikatoren", get(indicators::catalogue_page))
+        .route("/atlas/{kommune}/indikatoren/uebersicht", get(indicators::overview_page))
+        .route("/atlas/{kommune}/indikator/{indicator}", get(indicators::sheet_page))
         .route("/atlas/{kommune}/gebiet/{layer}/{area}", get(profile::profile_page))
         .route(
             "/static/atlas.css",

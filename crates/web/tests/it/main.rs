@@ -1,6 +1,7 @@
 //! Integration tests of the web app through `app()`, on a small hand-made Kommune.
 
 mod api;
+mod indicators;
 mod pages;
 
 use std::sync::Arc;

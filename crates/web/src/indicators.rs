@@ -1,0 +1,233 @@
+//! Indicators on a Kommune's data: which definitions can be computed, and their values per area.
+//!
+//! The pure computation is `domain::indicator`; this module supplies its [`Cells`] from the atlas:
+//! stored values, counts summed up from the child areas where an area has none of its own (never an
+//! average of rates), the area in km² from the geometry (`flaeche_km2`), and the institutions
+//! located in the area.
+
+use std::collections::BTreeSet;
+
+use domain::expression::Cells;
+use domain::indicator::{Computed, Definition, NotReported};
+use domain::uncertainty::{Judgement, significance};
+use domain::{Area, AreaKey, Breakdown, Period, Value, VariableKey};
+use store::LayerVersion;
+
+use crate::atlas::KommuneAtlas;
+
+/// The variable that, when not in the data, is the area's surface from its geometry.
+const AREA_KM2: &str = "flaeche_km2";
+
+/// Whether a Kommune's data can feed a definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Availability {
+    /// Variables the definition needs that the Kommune does not have.
+    pub missing: Vec<String>,
+}
+
+impl Availability {
+    /// Whether everything needed is there.
+    pub fn computable(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+/// An indicator value of one area with its comparison to the city.
+#[derive(Debug, Clone)]
+pub struct AreaIndicator<'a> {
+    /// The area.
+    pub area: &'a Area,
+    /// The value or why there is none.
+    pub result: Result<Computed, NotReported>,
+    /// Significantly better / similar / worse than the city, where there is an interval.
+    pub judgement: Option<Judgement>,
+}
+
+impl KommuneAtlas {
+    /// Which of a definition's inputs this Kommune lacks.
+    pub fn availability(&self, d: &Definition) -> Availability {
+        let mut missing: Vec<String> = d
+            .variables()
+            .into_iter()
+            .filter(|v| v.as_str() != AREA_KM2 && self.data.variable(v.as_str()).is_none())
+            .map(ToString::to_string)
+            .collect();
+        if d.uses_institutions() && self.data.institutions.is_empty() {
+            missing.push("einrichtungen".to_owned());
+        }
+        Availability { missing }
+    }
+
+    /// The periods in which every variable of a definition has data; empty for definitions that
+    /// only count institutions (they refer to the current list).
+    pub fn indicator_periods(&self, d: &Definition) -> Vec<Period> {
+        let variables: Vec<&VariableKey> = d.variables().into_iter().filter(|v| v.as_str() != AREA_KM2).collect();
+        let periods_of = |v: &VariableKey| -> BTreeSet<Period> {
+            self.series.iter().filter(|s| &s.variable == v).flat_map(|s| s.periods.iter().copied()).collect()
+        };
+        let mut all: Option<BTreeSet<Period>> = None;
+        for v in variables {
+            let p = periods_of(v);
+            all = Some(match all {
+                None => p,
+                Some(a) => a.intersection(&p).copied().collect(),
+            });
+        }
+        all.map(|a| a.into_iter().collect()).unwrap_or_default()
+    }
+
+    /// The layers on which a definition has values: those of its variables' series, or every layer
+    /// with geometry for definitions that only count institutions.
+    pub fn indicator_layers(&self, d: &Definition) -> Vec<&LayerVersion> {
+        let keys = self.data.layer_keys();
+        let wanted: Vec<&VariableKey> = d.variables();
+        keys.into_iter()
+            .filter_map(|l| self.data.layer(l.as_str(), None))
+            .filter(|v| {
+                let direct = wanted.iter().all(|w| {
+                    w.as_str() == AREA_KM2
+                        || self.series.iter().any(|s| &s.variable == *w && s.layers.contains(&v.layer.key))
+                });
+                direct || (wanted.is_empty() && v.areas.iter().any(|a| a.geometry.is_some()))
+            })
+            .collect()
+    }
+
+    /// The value of a definition for one area in one period.
+    pub fn indicator(
+        &self,
+        d: &Definition,
+        layer: &LayerVersion,
+        area: &Area,
+        period: Option<Period>,
+    ) -> Result<Computed, NotReported> {
+        d.compute(&AreaCells { atlas: self, layer, area, period })
+    }
+
+    /// The values of a definition for all areas of a layer, each judged against the city's value.
+    pub fn indicator_values<'a>(
+        &self,
+        d: &Definition,
+        layer: &'a LayerVersion,
+        period: Option<Period>,
+    ) -> (Vec<AreaIndicator<'a>>, Option<Computed>) {
+        let year = period.map(Period::start_year);
+        let city = self.city(year).and_then(|(l, a)| self.indicator(d, l, a, period).ok());
+        let values = layer
+            .areas
+            .iter()
+            .map(|area| {
+                let result = self.indicator(d, layer, area, period);
+                let judgement = match (&result, &city) {
+                    (Ok(c), Some(bench)) => c.interval.and_then(|i| significance(i, bench.value, d.polarity)),
+                    _ => None,
+                };
+                AreaIndicator { area, result, judgement }
+            })
+            .collect();
+        (values, city)
+    }
+
+    /// The stored value of a cell, or the sum over the child areas for additive variables.
+    fn cell_or_sum(
+        &self,
+        layer: &LayerVersion,
+        area: &AreaKey,
+        variable: &VariableKey,
+        breakdown: &Breakdown,
+        period: Period,
+        depth: usize,
+    ) -> Option<Value> {
+        if let Some((v, _)) = self.cell(&layer.layer.key, variable, breakdown, period, area) {
+            return Some(v);
+        }
+        let additive = self.data.variable(variable.as_str()).is_some_and(|v| v.variable.unit.is_additive());
+        if !additive || depth > 8 {
+            return None;
+        }
+        let year = Some(period.start_year());
+        let child_layer = self
+            .data
+            .layer_keys()
+            .into_iter()
+            .filter_map(|k| self.data.layer(k.as_str(), year))
+            .find(|v| v.layer.parent.as_ref() == Some(&layer.layer.key))?;
+        let children: Vec<&Area> = child_layer.areas.iter().filter(|a| a.parent.as_ref() == Some(area)).collect();
+        if children.is_empty() {
+            return None;
+        }
+        let mut total = 0.0;
+        for child in children {
+            match self.cell_or_sum(child_layer, &child.key, variable, breakdown, period, depth + 1)? {
+                Value::Number(x) => total += x,
+                symbol @ Value::Symbol(_) => return Some(symbol),
+            }
+        }
+        Some(Value::Number(total))
+    }
+}
+
+/// One area and period as seen by an indicator definition.
+struct AreaCells<'a> {
+    atlas: &'a KommuneAtlas,
+    layer: &'a LayerVersion,
+    area: &'a Area,
+    period: Option<Period>,
+}
+
+impl Cells for AreaCells<'_> {
+    fn value(&self, variable: &VariableKey, breakdown: &Breakdown) -> Option<Value> {
+        if let Some(period) = self.period
+            && let Some(v) = self.atlas.cell_or_sum(self.layer, &self.area.key, variable, breakdown, period, 0)
+        {
+            return Some(v);
+        }
+        if variable.as_str() == AREA_KM2 && breakdown.is_total() {
+            return self.atlas.area_m2(self.layer, &self.area.key).map(|m2| Value::Number(m2 / 1_000_000.0));
+        }
+        None
+    }
+
+    fn categories(&self, variable: &VariableKey, dimension: &str) -> Vec<String> {
+        self.atlas
+            .series
+            .iter()
+            .filter(|s| &s.variable == variable)
+            .filter_map(|s| match s.breakdown.pairs() {
+                [(d, c)] if d == dimension => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn institutions(&self, attribute: Option<&str>, filters: &[(String, String)]) -> f64 {
+        let all: Vec<usize>;
+        let positions: &[usize] = match &self.area.geometry {
+            // An area without geometry (a city total known only by key) holds all institutions.
+            None => {
+                all = (0..self.atlas.data.institutions.len()).collect();
+                &all
+            }
+            Some(_) => self.atlas.located.get(&(self.layer.release, self.area.key.clone())).map_or(&[], Vec::as_slice),
+        };
+        positions
+            .iter()
+            .map(|&i| &self.atlas.data.institutions[i].institution)
+            .filter(|i| {
+                filters.iter().all(|(name, value)| match name.as_str() {
+                    "art" => &i.kind == value,
+                    _ => i.attributes.iter().any(|(n, v)| n == name && v == value),
+                })
+            })
+            .map(|i| match attribute {
+                None => 1.0,
+                Some(a) => i
+                    .attributes
+                    .iter()
+                    .find(|(n, _)| n == a)
+                    .and_then(|(_, v)| v.replace(',', ".").parse::<f64>().ok())
+                    .unwrap_or(0.0),
+            })
+            .sum()
+    }
+}

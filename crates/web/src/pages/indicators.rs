@@ -1,0 +1,390 @@
+//! The indicator catalogue, the indicator sheet (Steckbrief) and the overview grid.
+
+use axum::extract::{Path, Query, State};
+use domain::Period;
+use domain::indicator::{Bereich, Computed, Definition, Kind, NotReported};
+use domain::uncertainty::Judgement;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{PageError, encode, kommune, off_runtime};
+use crate::atlas::{Atlas, KommuneAtlas};
+use crate::indicators::AreaIndicator;
+use crate::views::{page, sources, svg};
+use crate::{AppError, AppState};
+
+/// Layer and year of an indicator view.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub(super) struct IndicatorQuery {
+    layer: Option<String>,
+    year: Option<String>,
+}
+
+impl IndicatorQuery {
+    fn encode(&self) -> String {
+        let parts: Vec<String> = [("layer", &self.layer), ("year", &self.year)]
+            .into_iter()
+            .filter_map(|(k, v)| Some(format!("{k}={}", encode(v.as_ref()?))))
+            .collect();
+        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    }
+}
+
+/// "12,3 %", "4,5 je 1000 Einwohner", "17": a value with the definition's unit.
+fn value_text(d: &Definition, x: f64) -> String {
+    let decimals = if d.kind == Kind::Count { 0 } else { 1 };
+    let number = render::format_de(x, decimals);
+    match d.unit.as_str() {
+        "" => number,
+        "%" => format!("{number} %"),
+        unit if d.kind == Kind::Count => format!("{number} {unit}"),
+        _ => number,
+    }
+}
+
+fn result_text(d: &Definition, r: &Result<Computed, NotReported>) -> String {
+    match r {
+        Ok(c) => value_text(d, c.value),
+        Err(e) => format!("nicht berichtet: {e}"),
+    }
+}
+
+fn interval_text(d: &Definition, c: &Computed) -> String {
+    match c.interval {
+        Some(i) => format!("{} – {}", value_text(d, i.lower), value_text(d, i.upper)),
+        None => String::new(),
+    }
+}
+
+/// The CSS class and symbol of a judgement: colour is never the only cue.
+fn judgement_mark(j: Judgement) -> (&'static str, &'static str) {
+    match j {
+        Judgement::Better => ("j-better", "▲"),
+        Judgement::Worse => ("j-worse", "▼"),
+        Judgement::Similar => ("j-similar", "●"),
+        Judgement::Higher => ("j-higher", "△"),
+        Judgement::Lower => ("j-lower", "▽"),
+    }
+}
+
+fn judgement_badge(j: Option<Judgement>) -> Markup {
+    html! {
+        @if let Some(j) = j {
+            @let (class, symbol) = judgement_mark(j);
+            span class=(format!("badge {class}")) { (symbol) " " (j.label()) }
+        }
+    }
+}
+
+fn definition_of<'a>(atlas: &'a Atlas, key: &str) -> Result<&'a Definition, PageError> {
+    atlas
+        .catalogue
+        .iter()
+        .find(|d| d.key.as_str() == key)
+        .ok_or_else(|| AppError::NotFound(format!("kein Indikator {key:?}")).into())
+}
+
+fn formula(d: &Definition) -> String {
+    let factor = render::format_auto(d.factor);
+    match &d.denominator {
+        Some(den) => format!("{factor} × ({}) / ({den})", d.numerator),
+        None if d.factor == 1.0 => d.numerator.to_string(),
+        None => format!("{factor} × ({})", d.numerator),
+    }
+}
+
+pub(super) async fn catalogue_page(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Markup, PageError> {
+    let atlas = state.atlas().await?;
+    off_runtime(move || catalogue_markup(&atlas, key)).await
+}
+
+fn catalogue_markup(atlas: &Atlas, key: String) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
+    let computable = atlas.catalogue.iter().filter(|d| k.availability(d).computable()).count();
+    Ok(page(
+        "Indikatoren",
+        Some((&key, &k.data.kommune.name)),
+        "indikatoren",
+        html! {
+            h1 { "Indikatorenkatalog" }
+            p { (atlas.catalogue.len()) " Indikatoren nach dem Anwendungsleitfaden zum Aufbau eines kommunalen Bildungsmonitorings; "
+                (computable) " davon lassen sich aus den Daten für " (k.data.kommune.name) " berechnen. "
+                a href=(format!("/atlas/{key}/indikatoren/uebersicht")) { "Übersicht aller Gebiete" } "." }
+            @for bereich in Bereich::ALL {
+                @let defs: Vec<&Definition> = atlas.catalogue.iter().filter(|d| d.bereich == bereich).collect();
+                @if !defs.is_empty() {
+                    h2 id=(format!("bereich-{}", bereich.letter())) { (bereich.letter()) " " (bereich.label()) }
+                    div class="scroll" role="region" tabindex="0" aria-label=(format!("Indikatoren {}", bereich.label())) {
+                        table class="data" {
+                            caption class="sr-only" { "Indikatoren des Bereichs " (bereich.label()) }
+                            thead { tr { th scope="col" { "Indikator" } th scope="col" { "Stufe" } th scope="col" { "Modell" }
+                                th scope="col" { "Einheit" } th scope="col" { "Daten" } } }
+                            tbody { @for d in defs {
+                                @let available = k.availability(d);
+                                tr {
+                                    th scope="row" { @if available.computable() {
+                                        a href=(format!("/atlas/{key}/indikator/{}", d.key)) { (d.label) } } @else { (d.label) } }
+                                    td { (d.tier.label()) } td { (d.stage.label()) } td { (d.unit) }
+                                    td { @if available.computable() { "berechenbar" } @else { "es fehlen: " (available.missing.join(", ")) } }
+                                }
+                            } }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+pub(super) async fn sheet_page(
+    State(state): State<AppState>,
+    Path((key, indicator)): Path<(String, String)>,
+    Query(q): Query<IndicatorQuery>,
+) -> Result<Markup, PageError> {
+    let atlas = state.atlas().await?;
+    off_runtime(move || sheet_markup(&atlas, key, indicator, q)).await
+}
+
+/// The layer and period of an indicator view after defaults: the layer with most areas, the
+/// newest period.
+fn choose<'a>(
+    k: &'a KommuneAtlas,
+    d: &Definition,
+    q: &IndicatorQuery,
+) -> Result<(&'a store::LayerVersion, Option<Period>, Vec<Period>), PageError> {
+    let periods = k.indicator_periods(d);
+    let period = match &q.year {
+        Some(y) => Some(y.parse::<Period>().map_err(|e| AppError::BadRequest(e.to_string()))?),
+        None => periods.last().copied(),
+    };
+    let layers = k.indicator_layers(d);
+    let layer = match &q.layer {
+        Some(l) => layers.iter().find(|v| v.layer.key.as_str() == l).copied(),
+        None => layers.iter().max_by_key(|v| v.areas.len()).copied(),
+    }
+    .ok_or_else(|| AppError::NotFound("keine Ebene mit Daten für diesen Indikator".into()))?;
+    let layer = period.and_then(|p| k.data.layer(layer.layer.key.as_str(), Some(p.start_year()))).unwrap_or(layer);
+    Ok((layer, period, periods))
+}
+
+fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
+    let d = definition_of(atlas, &indicator)?;
+    let available = k.availability(d);
+    if !available.computable() {
+        return Err(AppError::NotFound(format!("{} fehlt: {}", d.label, available.missing.join(", "))).into());
+    }
+    let (layer, period, periods) = choose(k, d, &q)?;
+    let (values, city) = k.indicator_values(d, layer, period);
+    let numbers: Vec<f64> = values.iter().filter_map(|v| v.result.as_ref().ok().map(|c| c.value)).collect();
+    let breaks = domain::classify::breaks(&numbers, domain::classify::ClassMethod::Quantile, 5);
+    let texts: Vec<String> = values.iter().map(|v| result_text(d, &v.result)).collect();
+    let areas: Vec<render::MapArea<'_>> = values
+        .iter()
+        .zip(&texts)
+        .filter_map(|(v, text)| {
+            Some(render::MapArea {
+                key: v.area.key.as_str(),
+                name: &v.area.name,
+                geometry: v.area.geometry.as_ref()?,
+                value: v.result.as_ref().ok().map(|c| c.value),
+                value_text: text.clone(),
+                href: Some(format!("/atlas/{key}/gebiet/{}/{}", layer.layer.key, encode(v.area.key.as_str()))),
+            })
+        })
+        .collect();
+    let period_text = period.map_or_else(|| "aktueller Stand".to_owned(), |p| p.to_string());
+    let title = format!("{} ({}), {}", d.label, layer.layer.name, period_text);
+    let map = render::choropleth(&render::ChoroplethSpec {
+        title: &title,
+        areas,
+        breaks: breaks.as_ref(),
+        points: Vec::new(),
+        highlight: None,
+        width: 640.0,
+        height: 520.0,
+    });
+    // The city's value over time.
+    let series = k.city(None).map(|(l, a)| {
+        let values: Vec<Option<f64>> =
+            periods.iter().map(|p| k.indicator(d, l, a, Some(*p)).ok().map(|c| c.value)).collect();
+        render::line_chart(&render::LineChartSpec {
+            title: &format!("{} – {}", d.label, a.name),
+            periods: periods.iter().map(ToString::to_string).collect(),
+            series: vec![render::Series { name: &a.name, values }],
+            y_label: &d.unit,
+            value_suffix: if d.unit == "%" { " %" } else { "" },
+            width: 560.0,
+            height: 300.0,
+        })
+    });
+    let mut release_ids: Vec<domain::ReleaseId> =
+        k.data.releases.iter().filter(|r| r.kind != "layer").map(|r| r.id).collect();
+    release_ids.sort();
+    let releases: Vec<&domain::Release> = release_ids.iter().filter_map(|id| k.data.release(*id)).collect();
+    let layers = k.indicator_layers(d);
+    Ok(page(
+        &d.label,
+        Some((&key, &k.data.kommune.name)),
+        "indikatoren",
+        html! {
+            p class="breadcrumb" { a href=(format!("/atlas/{key}/indikatoren#bereich-{}", d.bereich.letter())) { "Indikatoren" } " › " (d.bereich.letter()) " " (d.bereich.label()) }
+            h1 { (d.label) }
+            div class="profile" {
+                section aria-labelledby="steckbrief" {
+                    h2 id="steckbrief" { "Steckbrief" }
+                    dl class="sheet" {
+                        dt { "Definition" } dd { (d.interpretation) }
+                        dt { "Formel" } dd { code { (formula(d)) } }
+                        dt { "Einheit" } dd { (d.unit) }
+                        dt { "Bewertung" } dd { (d.polarity.label()) }
+                        dt { "Art" } dd { (kind_label(d.kind)) @if let Some(m) = d.kind.ci_method() { "; 95-%-Konfidenzintervall: " (m.label()) } }
+                        dt { "Mindestnenner" } dd { (render::format_auto(d.min_denominator)) " (darunter wird kein Wert berichtet)" }
+                        dt { "Quelle" } dd { (d.source) }
+                        dt { "Stichtag" } dd { (d.reference_date) }
+                        dt { "Leitfaden" } dd { (d.bereich.letter()) " " (d.bereich.label()) ", " (d.tier.label()) ", " (d.stage.label()) }
+                    }
+                    @if let Some(chart) = series {
+                        figure { figcaption { "Zeitreihe der Gesamtstadt" } (svg(chart)) }
+                    }
+                }
+                section aria-labelledby="karte" {
+                    h2 id="karte" { (layer.layer.name) ", " (period_text) }
+                    form class="controls inline" method="get" action=(format!("/atlas/{key}/indikator/{}", d.key)) {
+                        label { "Ebene" select name="layer" { @for l in &layers { option value=(l.layer.key) selected[l.layer.key == layer.layer.key] { (l.layer.name) } } } }
+                        @if !periods.is_empty() {
+                            label { "Jahr" select name="year" { @for p in &periods { option value=(p) selected[Some(*p) == period] { (p) } } } }
+                        }
+                        button type="submit" { "Anzeigen" }
+                    }
+                    div class="mapwrap" {
+                        div class="map" { (svg(map)) div id="tooltip" class="tooltip" role="status" aria-live="polite" {} }
+                        @if let Some(b) = &breaks { div class="legend" { (svg(render::legend(b, domain::classify::ClassMethod::Quantile.label(), &d.unit, numbers.len() < values.len()))) } }
+                    }
+                }
+            }
+            section aria-labelledby="gebiete" {
+                h2 id="gebiete" { "Alle Gebiete im Vergleich mit der Gesamtstadt" }
+                @if let Some(c) = &city { p { "Gesamtstadt: " strong { (value_text(d, c.value)) } @if c.interval.is_some() { " (95 %: " (interval_text(d, c)) ")" } ". Vergleich: Liegt das 95-%-Konfidenzintervall eines Gebiets ganz über oder unter dem Wert der Gesamtstadt, ist der Unterschied signifikant (Verfahren der englischen Fingertips-Profile)." } }
+                (area_table(&key, d, layer, &values))
+            }
+            (sources(&releases))
+        },
+    ))
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Proportion => "Anteil",
+        Kind::Rate => "Rate",
+        Kind::Ratio => "Verhältniszahl",
+        Kind::Count => "Anzahl",
+    }
+}
+
+fn area_table(key: &str, d: &Definition, layer: &store::LayerVersion, values: &[AreaIndicator<'_>]) -> Markup {
+    html! {
+        div class="scroll" role="region" tabindex="0" aria-label=(format!("{} je Gebiet", d.label)) {
+            table class="data" {
+                caption class="sr-only" { (d.label) " je Gebiet" }
+                thead { tr { th scope="col" { "Gebiet" } th scope="col" class="num" { "Wert" } th scope="col" class="num" { "95-%-Intervall" }
+                    th scope="col" class="num" { "Zähler" } th scope="col" class="num" { "Nenner" } th scope="col" { "Vergleich mit der Gesamtstadt" } } }
+                tbody { @for v in values {
+                    tr {
+                        th scope="row" { a href=(format!("/atlas/{key}/gebiet/{}/{}", layer.layer.key, encode(v.area.key.as_str()))) { (v.area.name) } }
+                        @match &v.result {
+                            Ok(c) => {
+                                td class="num" { (value_text(d, c.value)) }
+                                td class="num" { (interval_text(d, c)) }
+                                td class="num" { (render::format_auto(c.numerator)) }
+                                td class="num" { @if let Some(n) = c.denominator { (render::format_auto(n)) } }
+                                td { (judgement_badge(v.judgement)) }
+                            }
+                            Err(e) => { td colspan="5" { "nicht berichtet: " (e) } }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+pub(super) async fn overview_page(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<IndicatorQuery>,
+) -> Result<Markup, PageError> {
+    let atlas = state.atlas().await?;
+    off_runtime(move || overview_markup(&atlas, key, q)).await
+}
+
+fn overview_markup(atlas: &Atlas, key: String, q: IndicatorQuery) -> Result<Markup, PageError> {
+    let k = kommune(atlas, &key)?;
+    let keys = k.data.layer_keys();
+    let layer = match &q.layer {
+        Some(l) => k.data.layer(l, None),
+        None => keys
+            .iter()
+            .filter_map(|l| k.data.layer(l.as_str(), None))
+            .filter(|v| v.areas.len() > 1 && k.series.iter().any(|s| s.layers.contains(&v.layer.key)))
+            .max_by_key(|v| v.areas.len()),
+    }
+    .ok_or_else(|| AppError::NotFound("keine Ebene".into()))?;
+    let year =
+        q.year.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // Indicators with an interval, computable here, with values on this layer.
+    let columns: Vec<(&Definition, Option<Period>, Vec<AreaIndicator<'_>>)> = atlas
+        .catalogue
+        .iter()
+        .filter(|d| d.kind.ci_method().is_some() && k.availability(d).computable())
+        .filter(|d| k.indicator_layers(d).iter().any(|l| l.layer.key == layer.layer.key))
+        .map(|d| {
+            let periods = k.indicator_periods(d);
+            let period = year.filter(|y| periods.contains(y)).or_else(|| periods.last().copied());
+            let (values, _) = k.indicator_values(d, layer, period);
+            (d, period, values)
+        })
+        .collect();
+    let title = format!("Übersicht: {} im Vergleich mit der Gesamtstadt", layer.layer.name);
+    Ok(page(
+        &title,
+        Some((&key, &k.data.kommune.name)),
+        "indikatoren",
+        html! {
+            h1 { (title) }
+            p { "Jede Zelle zeigt den Wert des Gebiets; Farbe und Zeichen sagen, ob er signifikant besser (▲), ähnlich (●) oder schlechter (▼) als der Wert der Gesamtstadt ist – bei Indikatoren ohne Bewertung höher (△) oder niedriger (▽). Grundlage ist das 95-%-Konfidenzintervall (Wilson für Anteile, exakt nach Poisson für Raten)." }
+            form class="controls inline" method="get" action=(format!("/atlas/{key}/indikatoren/uebersicht")) {
+                label { "Ebene" select name="layer" { @for l in &keys { @if let Some(v) = k.data.layer(l.as_str(), None) { option value=(l) selected[v.layer.key == layer.layer.key] { (v.layer.name) } } } } }
+                button type="submit" { "Anzeigen" }
+            }
+            div class="scroll" role="region" tabindex="0" aria-label="Übersicht der Indikatoren" {
+                table class="data grid" {
+                    caption class="sr-only" { (title) }
+                    thead { tr {
+                        th scope="col" { "Gebiet" }
+                        @for (d, period, _) in &columns {
+                            th scope="col" { a href=(format!("/atlas/{key}/indikator/{}{}", d.key, IndicatorQuery { layer: Some(layer.layer.key.to_string()), year: period.map(|p| p.to_string()) }.encode())) { (d.label) }
+                                br; small { (d.unit) ", " (period.map_or_else(|| "aktuell".to_owned(), |p| p.to_string())) } }
+                        }
+                    } }
+                    tbody { @for (row, area) in layer.areas.iter().enumerate() {
+                        tr {
+                            th scope="row" { a href=(format!("/atlas/{key}/gebiet/{}/{}", layer.layer.key, encode(area.key.as_str()))) { (area.name) } }
+                            @for (d, _, values) in &columns {
+                                @let v = &values[row];
+                                @match (&v.result, v.judgement) {
+                                    (Ok(c), Some(j)) => { @let (class, symbol) = judgement_mark(j); td class=(format!("num {class}")) title=(j.label()) { (symbol) " " (value_text(d, c.value)) } }
+                                    (Ok(c), None) => { td class="num" { (value_text(d, c.value)) } }
+                                    (Err(e), _) => { td class="num na" title=(e.to_string()) { "–" } }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        },
+    ))
+}

@@ -1,0 +1,107 @@
+//! Indicators on Testdorf: computation, intervals, comparison with the city, catalogue and grid.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::Request;
+use domain::indicator::{Bereich, Definition, IndicatorKey, Kind, Stage, Tier};
+use domain::uncertainty::Polarity;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::testdorf;
+
+fn definition(
+    key: &str,
+    kind: Kind,
+    numerator: &str,
+    denominator: Option<&str>,
+    factor: f64,
+    unit: &str,
+) -> Definition {
+    Definition {
+        key: IndicatorKey::new(key).unwrap(),
+        label: format!("Indikator {key}"),
+        bereich: Bereich::A,
+        tier: Tier::Kern,
+        stage: Stage::Kontext,
+        kind,
+        numerator: numerator.parse().unwrap(),
+        denominator: denominator.map(|d| d.parse().unwrap()),
+        factor,
+        unit: unit.into(),
+        polarity: Polarity::NoJudgement,
+        min_denominator: 0.0,
+        source: "Testquelle".into(),
+        reference_date: "31.12.".into(),
+        interpretation: "Zum Testen.".into(),
+    }
+}
+
+fn catalogue() -> Vec<Definition> {
+    vec![
+        definition("anteil_u18", Kind::Proportion, "einwohner[alter=0..18]", Some("einwohner"), 100.0, "%"),
+        definition("grundschulen", Kind::Count, "einrichtungen(art=Grundschule)", None, 1.0, "Schulen"),
+        definition("kitaquote", Kind::Proportion, "kita_kinder", Some("einwohner[alter=0..6]"), 100.0, "%"),
+    ]
+}
+
+async fn get(uri: &str) -> (u16, String) {
+    let state = web::AppState::new(Arc::new(testdorf())).with_catalogue(catalogue());
+    let response = web::app(state).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn the_catalogue_says_what_can_be_computed_and_what_is_missing() {
+    let (status, html) = get("/atlas/testdorf/indikatoren").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<a href="/atlas/testdorf/indikator/anteil_u18">Indikator anteil_u18</a>"#), "{html}");
+    assert!(html.contains("es fehlen: kita_kinder"));
+    assert!(
+        html.contains("3 Indikatoren nach dem Anwendungsleitfaden") && html.contains("; 2 davon lassen sich"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_sheet_shows_values_intervals_and_the_comparison_with_the_city() {
+    let (status, html) = get("/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2012").await;
+    assert_eq!(status, 200, "{html}");
+    // Quartier 1: 50 of 500 = 10,0 %, Wilson 95 % [7,7; 12,9]; the city: 220 of 1100 = 20,0 %.
+    // statsmodels: proportion_confint(50, 500, 0.05, method='wilson') = (0.07668, 0.12942)
+    assert!(html.contains(">10,0 %<") && html.contains("7,7 % – 12,9 %"), "{html}");
+    assert!(html.contains("Gesamtstadt: <strong>20,0 %</strong>"));
+    // Quartier 2: 170 of 600 = 28,3 %, interval (0.2487, 0.3207) lies above 20 %: higher.
+    assert!(html.contains("△ höher") && html.contains("▽ niedriger"));
+    assert!(html.contains("Wilson-Intervall"));
+    assert!(html.contains("100 × (einwohner[alter=0..18]) / (einwohner)"));
+}
+
+#[tokio::test]
+async fn institutions_are_counted_per_area() {
+    let (status, html) = get("/atlas/testdorf/indikator/grundschulen?layer=quartier").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Altstadt &amp; Hafen: 1 Schulen"), "{html}");
+    assert!(html.contains("Neustadt: 0 Schulen"));
+    assert!(html.contains("aktueller Stand"));
+}
+
+#[tokio::test]
+async fn an_indicator_without_data_is_not_found_with_the_reason() {
+    let (status, html) = get("/atlas/testdorf/indikator/kitaquote").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("kita_kinder"), "{html}");
+    assert_eq!(get("/atlas/testdorf/indikator/gibtsnicht").await.0, 404);
+}
+
+#[tokio::test]
+async fn the_overview_grid_marks_each_area_against_the_city() {
+    let (status, html) = get("/atlas/testdorf/indikatoren/uebersicht?layer=quartier").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(r#"<td class="num j-lower" title="niedriger">▽ 10,0 %</td>"#), "{html}");
+    assert!(html.contains(r#"<td class="num j-higher" title="höher">△ 28,3 %</td>"#));
+    assert!(!html.contains("Indikator grundschulen"), "counts have no interval and stay out of the grid");
+}
