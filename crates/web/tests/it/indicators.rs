@@ -43,11 +43,16 @@ fn catalogue() -> Vec<Definition> {
         definition("anteil_u18", Kind::Proportion, "einwohner[alter=0..18]", Some("einwohner"), 100.0, "%"),
         definition("grundschulen", Kind::Count, "einrichtungen(art=Grundschule)", None, 1.0, "Schulen"),
         definition("kitaquote", Kind::Proportion, "kita_kinder", Some("einwohner[alter=0..6]"), 100.0, "%"),
+        definition("kinder", Kind::Rate, "kinder", Some("einwohner"), 1000.0, "je 1000 Einwohner"),
     ]
 }
 
 async fn get(uri: &str) -> (u16, String) {
-    let state = web::AppState::new(Arc::new(testdorf())).with_catalogue(catalogue());
+    get_on(testdorf(), uri).await
+}
+
+async fn get_on(store: store::Store, uri: &str) -> (u16, String) {
+    let state = web::AppState::new(Arc::new(store)).with_catalogue(catalogue());
     let response = web::app(state).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status().as_u16();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -61,7 +66,7 @@ async fn the_catalogue_says_what_can_be_computed_and_what_is_missing() {
     assert!(html.contains(r#"<a href="/atlas/testdorf/indikator/anteil_u18">Indikator anteil_u18</a>"#), "{html}");
     assert!(html.contains("es fehlen: kita_kinder"));
     assert!(
-        html.contains("3 Indikatoren nach dem Anwendungsleitfaden") && html.contains("; 2 davon lassen sich"),
+        html.contains("4 Indikatoren nach dem Anwendungsleitfaden") && html.contains("; 2 davon lassen sich"),
         "{html}"
     );
 }
@@ -104,4 +109,31 @@ async fn the_overview_grid_marks_each_area_against_the_city() {
     assert!(html.contains(r#"<td class="num j-lower" title="niedriger">▽ 10,0 %</td>"#), "{html}");
     assert!(html.contains(r#"<td class="num j-higher" title="höher">△ 28,3 %</td>"#));
     assert!(!html.contains("Indikator grundschulen"), "counts have no interval and stay out of the grid");
+}
+
+#[tokio::test]
+async fn counts_known_only_for_the_quarters_are_summed_for_the_city() {
+    use domain::{AreaKey, Breakdown, Observation, Period, Unit, Value, Variable};
+    let store = testdorf();
+    let kinder = |area: &str, x: f64| {
+        (
+            "quartier".parse().unwrap(),
+            Observation {
+                variable: "kinder".parse().unwrap(),
+                area: AreaKey::new(area).unwrap(),
+                period: Period::Year(2012),
+                breakdown: Breakdown::TOTAL,
+                value: Value::Number(x),
+            },
+        )
+    };
+    let variables =
+        vec![Variable { key: "kinder".parse().unwrap(), label: "Kinder".into(), unit: Unit::Count, share_of: None }];
+    let content = store::Content::Statistics { variables, observations: vec![kinder("1", 30.0), kinder("2", 45.0)] };
+    store.import(crate::release("Kinder", domain::Audience::Public, content)).unwrap();
+    // The city has no "kinder" of its own: 30 + 45 = 75 per 1100 inhabitants = 68,2 per 1000,
+    // the ratio of the sums, not the mean of the quarters' rates (60,0 and 75,0).
+    let (status, html) = get_on(store, "/atlas/testdorf/indikator/kinder?layer=quartier&year=2012").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Gesamtstadt: <strong>68,2</strong>"), "{html}");
 }

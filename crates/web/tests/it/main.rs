@@ -23,7 +23,7 @@ fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
     ])
 }
 
-fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
+pub(crate) fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
     NewRelease {
         kommune: Kommune { key: "testdorf".parse().unwrap(), name: "Testdorf".into(), ags: Some("05999000".into()) },
         title: title.into(),
