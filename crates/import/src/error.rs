@@ -124,6 +124,14 @@ impl Errors {
         self.0.push(ImportError::new(position, message));
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub(crate) fn into_errors(self) -> ImportErrors {
         ImportErrors(self.0)
     }

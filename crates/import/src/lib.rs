@@ -9,6 +9,7 @@
 //!   [`domain::Observation`]s; [`check_area_keys`] then resolves the area keys against the layers.
 //! - [`read_institutions`]: a CSV file with coordinate columns or GeoJSON points becomes
 //!   [`domain::Institution`]s.
+//! - [`read_catalogue`]: the indicator catalogue's `[[indikator]]` tables become [`domain::indicator::Definition`]s.
 //!
 //! German files are the norm: `;` or `,` separators, decimal commas, thousands grouped by points or
 //! spaces ([`parse_number`]), UTF-8 or Windows-1252, and the official symbols of Destatis in value
@@ -46,6 +47,7 @@
 //! assert_eq!(data.observations[0].value.value.number(), Some(1675.0));
 //! ```
 
+mod catalogue;
 mod crs;
 mod error;
 mod institutions;
@@ -55,6 +57,7 @@ mod spec;
 mod statistics;
 mod table;
 
+pub use catalogue::{parse_catalogue, read_catalogue};
 pub use error::{ImportError, ImportErrors, Position};
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};

@@ -1,6 +1,7 @@
 //! Integration tests of the importers on the demo data, small fixtures and the examples of
 //! `docs/MANIFEST.md`.
 
+mod catalogue;
 mod demo;
 mod failures;
 mod manifest_doc;
