@@ -30,6 +30,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// The indicator catalogue (TOML) offered on the data.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/indikatoren/katalog.toml"))]
+    catalogue: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -113,8 +116,11 @@ fn display(p: &Path) -> String {
     p.display().to_string()
 }
 
-async fn serve(store: Arc<Store>, listen: SocketAddr) -> anyhow::Result<()> {
-    let state = web::AppState::new(store);
+async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
+    let catalogue = import::read_catalogue(&args.catalogue)
+        .map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
+    let listen = args.listen;
+    let state = web::AppState::new(store).with_catalogue(catalogue);
     // Build the atlas before the first visitor asks for it.
     state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -136,10 +142,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 files.canonicalize().with_context(|| format!("cannot find the demo files in {}", files.display()))?;
             import_all(&st, &bimo::demo_manifests(&files)?)?;
             if !no_serve {
-                runtime.block_on(serve(st, s.listen))?;
+                runtime.block_on(serve(st, s))?;
             }
         }
-        Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s.listen))?,
+        Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
         Command::Releases { store } => print_releases(&*open(&store)?)?,
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
     }

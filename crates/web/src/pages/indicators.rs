@@ -286,24 +286,28 @@ fn kind_label(kind: Kind) -> &'static str {
 }
 
 fn area_table(key: &str, d: &Definition, layer: &store::LayerVersion, values: &[AreaIndicator<'_>]) -> Markup {
+    let with_interval = d.kind.ci_method().is_some();
+    let columns = if with_interval { 5 } else { 3 };
     html! {
         div class="scroll" role="region" tabindex="0" aria-label=(format!("{} je Gebiet", d.label)) {
             table class="data" {
                 caption class="sr-only" { (d.label) " je Gebiet" }
-                thead { tr { th scope="col" { "Gebiet" } th scope="col" class="num" { "Wert" } th scope="col" class="num" { "95-%-Intervall" }
-                    th scope="col" class="num" { "Zähler" } th scope="col" class="num" { "Nenner" } th scope="col" { "Vergleich mit der Gesamtstadt" } } }
+                thead { tr { th scope="col" { "Gebiet" } th scope="col" class="num" { "Wert" }
+                    @if with_interval { th scope="col" class="num" { "95-%-Intervall" } }
+                    th scope="col" class="num" { "Zähler" } th scope="col" class="num" { "Nenner" }
+                    @if with_interval { th scope="col" { "Vergleich mit der Gesamtstadt" } } } }
                 tbody { @for v in values {
                     tr {
                         th scope="row" { a href=(format!("/atlas/{key}/gebiet/{}/{}", layer.layer.key, encode(v.area.key.as_str()))) { (v.area.name) } }
                         @match &v.result {
                             Ok(c) => {
                                 td class="num" { (value_text(d, c.value)) }
-                                td class="num" { (interval_text(d, c)) }
+                                @if with_interval { td class="num" { (interval_text(d, c)) } }
                                 td class="num" { (render::format_auto(c.numerator)) }
                                 td class="num" { @if let Some(n) = c.denominator { (render::format_auto(n)) } }
-                                td { (judgement_badge(v.judgement)) }
+                                @if with_interval { td { (judgement_badge(v.judgement)) } }
                             }
-                            Err(e) => { td colspan="5" { "nicht berichtet: " (e) } }
+                            Err(e) => { td colspan=(columns) { "nicht berichtet: " (e) } }
                         }
                     }
                 } }
