@@ -316,6 +316,30 @@ test("Hamburg map shows the 99 Stadtteile", async () => {
   await shot("map-hamburg.png");
 });
 
+test("the indicator catalogue leads to a sheet and the overview grid", async () => {
+  await open("/atlas/koeln/indikatoren");
+  const intro = await page.locator("main p").first().innerText();
+  assert.match(intro, /^\d+ Indikatoren nach dem Anwendungsleitfaden/);
+  assert.ok((await page.locator("main h2").count()) >= 9, "one section per Leitfaden area A–I");
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.getByRole("link", { name: "Jugendquote" }).click()]);
+  assert.equal(await page.locator("h1").innerText(), "Jugendquote");
+  assert.match(await page.locator("dl.sheet").innerText(), /100 × \(einwohner\[alter=0\.\.18\]\)/);
+  assert.equal(await mapAreas().count(), 86, "the sheet maps the Stadtteile");
+  assert.equal(await page.locator("#gebiete ~ div table tbody tr").count(), 86);
+  await shot("indikator-jugendquote.png", true);
+
+  await open("/atlas/koeln/indikator/auslaenderanteil?layer=stadtteil&year=2012");
+  const row = page.locator("#gebiete ~ div table tbody tr").first();
+  assert.match(await row.innerText(), /%\s+\d+,\d %\s+–\s+\d+,\d %/, "value and 95 % interval");
+  assert.ok((await page.locator(".badge").count()) > 0, "areas are compared with the city");
+
+  await open("/atlas/koeln/indikatoren/uebersicht");
+  assert.equal(await page.locator("table.grid tbody tr").count(), 86);
+  const judged = await page.locator("table.grid td[class*='j-']").count();
+  assert.ok(judged > 86, `most cells carry a comparison (${judged})`);
+  await shot("indikatoren-uebersicht.png");
+});
+
 test("sources page names the licences", async () => {
   await open("/quellen");
   const text = await page.locator("main").innerText();
@@ -334,6 +358,9 @@ const AXE_PAGES = [
   "/atlas/koeln/gebiet/stadtteil/101",
   "/atlas/koeln/schulen",
   "/atlas/hamburg",
+  "/atlas/koeln/indikatoren",
+  "/atlas/koeln/indikator/auslaenderanteil",
+  "/atlas/koeln/indikatoren/uebersicht",
   "/quellen",
 ];
 // Error pages are pages people reach too (an old link to an area that no longer exists).
