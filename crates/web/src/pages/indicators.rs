@@ -30,8 +30,8 @@ impl IndicatorQuery {
     }
 }
 
-/// "12,3 %", "4,5 je 1000 Einwohner", "17": a value with the definition's unit.
-fn value_text(d: &Definition, x: f64) -> String {
+/// "12,3 %", "4,5", "17 Schulen": a value with the definition's unit where it is short.
+pub(super) fn value_text(d: &Definition, x: f64) -> String {
     let decimals = if d.kind == Kind::Count { 0 } else { 1 };
     let number = render::format_de(x, decimals);
     match d.unit.as_str() {

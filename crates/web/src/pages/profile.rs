@@ -1,10 +1,13 @@
 //! The area profile (Gebietsprofil).
 
 use axum::extract::{Path, Query, State};
+use domain::Period;
 use domain::measure::Measure;
+use domain::uncertainty::significance;
 use maud::{Markup, html};
 
 use super::PageError;
+use super::indicators::value_text as indicator_value_text;
 use super::{
     ViewQuery, encode, kommune, map_areas, off_runtime, resolve, series_param, title_of, unit_label, value_text,
 };
@@ -28,6 +31,14 @@ fn figure_group(k: &KommuneAtlas, s: &Series, m: Measure) -> Option<String> {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// One indicator of the profile: its values for the area and the areas it is compared with.
+struct IndicatorRow<'a> {
+    definition: &'a domain::indicator::Definition,
+    period: Option<Period>,
+    values: Vec<Option<f64>>,
+    judgement: Option<domain::uncertainty::Judgement>,
 }
 
 /// The measure a key figure is shown in: shares for parts, values as published otherwise.
@@ -189,6 +200,28 @@ fn profile_markup(
         height: 420.0,
     });
 
+    // Indicators of the catalogue with a value for this layer: the area against its parent and the city.
+    let indicator_rows: Vec<IndicatorRow<'_>> = atlas
+        .catalogue
+        .iter()
+        .filter(|d| k.availability(d).computable())
+        .filter(|d| k.indicator_layers(d).iter().any(|l| l.layer.key == layer.layer.key))
+        .map(|d| {
+            let periods = k.indicator_periods(d);
+            let period = Some(view.period).filter(|p| periods.contains(p)).or_else(|| periods.last().copied());
+            let values: Vec<Option<f64>> =
+                comparisons.iter().map(|(_, l, a)| k.indicator(d, l, a, period).ok().map(|c| c.value)).collect();
+            let own = k.indicator(d, layer, area, period).ok();
+            let city_value =
+                k.city(period.map(Period::start_year)).and_then(|(l, a)| k.indicator(d, l, a, period).ok());
+            let judgement = match (own.and_then(|c| c.interval), city_value) {
+                (Some(i), Some(c)) => significance(i, c.value, d.polarity),
+                _ => None,
+            };
+            IndicatorRow { definition: d, period, values, judgement }
+        })
+        .filter(|r| r.values.first().is_some_and(Option::is_some))
+        .collect();
     let schools = k.institutions_in(area);
     used.extend(schools.iter().map(|s| s.release));
     used.extend(values.iter().flat_map(|v| v.releases.iter().copied()));
@@ -240,6 +273,29 @@ fn profile_markup(
                     figure { figcaption { "Zeitreihe: " (view.series.label) " (" (unit) ")" } (svg(line)) }
                     @if let Some(age) = age {
                         figure { figcaption { "Altersaufbau " (view.period) " (Anteile in %; die Quelle gliedert das Alter nicht nach Geschlecht)" } (svg(age)) }
+                    }
+                }
+            }
+            @if !indicator_rows.is_empty() {
+                section aria-labelledby="indikatoren" {
+                    h2 id="indikatoren" { "Indikatoren" }
+                    div class="scroll" role="region" tabindex="0" aria-label="Indikatoren im Vergleich" {
+                        table class="data" {
+                            caption class="sr-only" { "Indikatoren von " (area.name) " im Vergleich" }
+                            thead { tr {
+                                th scope="col" { "Indikator" } th scope="col" { "Stand" }
+                                @for (name, _, _) in &comparisons { th scope="col" class="num" { (name) } }
+                                th scope="col" { "Vergleich mit der Gesamtstadt" }
+                            } }
+                            tbody { @for r in &indicator_rows {
+                                tr {
+                                    th scope="row" { a href=(format!("/atlas/{key}/indikator/{}?layer={}", r.definition.key, layer.layer.key)) { (r.definition.label) } }
+                                    td { (r.period.map_or_else(|| "aktuell".to_owned(), |p| p.to_string())) }
+                                    @for v in &r.values { td class="num" { @if let Some(x) = v { (indicator_value_text(r.definition, *x)) } @else { "–" } } }
+                                    td { @if let Some(j) = r.judgement { (j.label()) } }
+                                }
+                            } }
+                        }
                     }
                 }
             }

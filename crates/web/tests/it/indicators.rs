@@ -137,3 +137,16 @@ async fn counts_known_only_for_the_quarters_are_summed_for_the_city() {
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Gesamtstadt: <strong>68,2</strong>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_area_profile_lists_its_indicators_against_the_city() {
+    let (status, html) = get("/atlas/testdorf/gebiet/quartier/1?year=2012").await;
+    assert_eq!(status, 200, "{html}");
+    let section = &html[html.find(r#"id="indikatoren""#).expect("an indicator section")..];
+    assert!(section.contains("Indikator anteil_u18"), "{section}");
+    assert!(
+        section.contains(r#"<td class="num">10,0 %</td><td class="num">20,0 %</td><td>niedriger</td>"#),
+        "{section}"
+    );
+    assert!(section.contains(r#"<td class="num">1 Schulen</td>"#), "the school count of the quarter");
+}
