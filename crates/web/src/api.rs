@@ -29,6 +29,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/kommunen/{kommune}/variables", get(variables))
         .route("/kommunen/{kommune}/observations", get(observations))
         .route("/kommunen/{kommune}/institutions", get(institutions))
+        .route("/kommunen/{kommune}/indicators", get(indicators))
+        .route("/kommunen/{kommune}/indicators/{indicator}/values", get(indicator_values))
         // Unknown API paths answer JSON like every other API error (the pages' fallback answers HTML).
         .fallback(|| async { AppError::NotFound("unknown API path".into()) })
 }
@@ -381,4 +383,130 @@ pub(crate) fn kommune_bodies(k: &KommuneAtlas) -> KommuneBodies {
         observation_rows,
         by_layer_variable,
     }
+}
+
+fn polarity_code(p: domain::uncertainty::Polarity) -> &'static str {
+    match p {
+        domain::uncertainty::Polarity::HigherIsBetter => "hoeher_besser",
+        domain::uncertainty::Polarity::HigherIsWorse => "hoeher_schlechter",
+        domain::uncertainty::Polarity::NoJudgement => "keine",
+    }
+}
+
+fn kind_code(k: domain::indicator::Kind) -> &'static str {
+    match k {
+        domain::indicator::Kind::Proportion => "proportion",
+        domain::indicator::Kind::Rate => "rate",
+        domain::indicator::Kind::Ratio => "ratio",
+        domain::indicator::Kind::Count => "count",
+    }
+}
+
+async fn indicators(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let k = kommune(&atlas, &key)?;
+        let list: Vec<serde_json::Value> = atlas
+            .catalogue
+            .iter()
+            .map(|d| {
+                let available = k.availability(d);
+                json!({
+                    "key": d.key.as_str(),
+                    "label": d.label,
+                    "bereich": d.bereich.letter(),
+                    "tier": format!("{:?}", d.tier).to_lowercase(),
+                    "stage": format!("{:?}", d.stage).to_lowercase(),
+                    "kind": kind_code(d.kind),
+                    "numerator": d.numerator.to_string(),
+                    "denominator": d.denominator.as_ref().map(ToString::to_string),
+                    "factor": d.factor,
+                    "unit": d.unit,
+                    "polarity": polarity_code(d.polarity),
+                    "min_denominator": d.min_denominator,
+                    "source": d.source,
+                    "reference_date": d.reference_date,
+                    "interpretation": d.interpretation,
+                    "computable": available.computable(),
+                    "missing": available.missing,
+                    "periods": k.indicator_periods(d).iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "layers": k.indicator_layers(d).iter().map(|l| l.layer.key.as_str()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_vec(&list).map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+#[derive(Deserialize)]
+struct IndicatorValuesQuery {
+    layer: Option<String>,
+    period: Option<String>,
+}
+
+fn computed_json(c: &domain::indicator::Computed) -> serde_json::Value {
+    json!({
+        "value": c.value,
+        "lower": c.interval.map(|i| i.lower),
+        "upper": c.interval.map(|i| i.upper),
+        "numerator": c.numerator,
+        "denominator": c.denominator,
+    })
+}
+
+async fn indicator_values(
+    State(state): State<AppState>,
+    Path((key, indicator)): Path<(String, String)>,
+    Query(q): Query<IndicatorValuesQuery>,
+) -> Result<Response, AppError> {
+    let atlas = state.atlas().await?;
+    let period =
+        q.period.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let k = kommune(&atlas, &key)?;
+        let d = atlas
+            .catalogue
+            .iter()
+            .find(|d| d.key.as_str() == indicator)
+            .ok_or_else(|| AppError::NotFound(format!("no indicator {indicator:?}")))?;
+        let layers = k.indicator_layers(d);
+        let layer = match &q.layer {
+            Some(l) => layers.iter().find(|v| v.layer.key.as_str() == l),
+            None => layers.iter().max_by_key(|v| v.areas.len()),
+        }
+        .copied()
+        .ok_or_else(|| AppError::NotFound(format!("indicator {indicator:?} has no values on this layer")))?;
+        let period = period.or_else(|| k.indicator_periods(d).last().copied());
+        let (values, city) = k.indicator_values(d, layer, period);
+        let rows: Vec<serde_json::Value> = values
+            .iter()
+            .map(|v| {
+                let mut row = match &v.result {
+                    Ok(c) => computed_json(c),
+                    Err(_) => {
+                        json!({ "value": null, "lower": null, "upper": null, "numerator": null, "denominator": null })
+                    }
+                };
+                row["area"] = json!(v.area.key.as_str());
+                row["name"] = json!(v.area.name);
+                row["judgement"] = json!(v.judgement.map(|j| format!("{j:?}").to_lowercase()));
+                row["not_reported"] = json!(v.result.as_ref().err().map(ToString::to_string));
+                row
+            })
+            .collect();
+        let body = json!({
+            "indicator": d.key.as_str(),
+            "layer": layer.layer.key.as_str(),
+            "period": period.map(|p| p.to_string()),
+            "city": city.as_ref().map(computed_json),
+            "values": rows,
+        });
+        serde_json::to_vec(&body).map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -150,3 +150,22 @@ async fn the_area_profile_lists_its_indicators_against_the_city() {
     );
     assert!(section.contains(r#"<td class="num">1 Schulen</td>"#), "the school count of the quarter");
 }
+
+#[tokio::test]
+async fn the_indicator_api_matches_the_openapi_document() {
+    let (status, body) = get("/api/kommunen/testdorf/indicators").await;
+    assert_eq!(status, 200);
+    crate::api::check_against_openapi("/api/kommunen/{kommune}/indicators", &body);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(list.iter().filter(|i| i["computable"] == true).count(), 2);
+    let (status, body) = get("/api/kommunen/testdorf/indicators/anteil_u18/values?layer=quartier&period=2012").await;
+    assert_eq!(status, 200, "{body}");
+    crate::api::check_against_openapi("/api/kommunen/{kommune}/indicators/{indicator}/values", &body);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["city"]["value"], 20.0);
+    assert_eq!(v["values"][0]["numerator"], 50.0);
+    assert_eq!(v["values"][0]["judgement"], "lower");
+    // statsmodels: proportion_confint(50, 500, 0.05, method='wilson') = (0.07667756273730171, 0.1294219096319401)
+    assert!((v["values"][0]["lower"].as_f64().unwrap() - 7.667756273730171).abs() < 1e-9);
+    assert_eq!(get("/api/kommunen/testdorf/indicators/kitaquote/values").await.0, 404);
+}
