@@ -429,6 +429,7 @@ async fn indicators(State(state): State<AppState>, Path(key): Path<String>) -> R
                     "interpretation": d.interpretation,
                     "computable": available.computable(),
                     "missing": available.missing,
+                    "unit_mismatches": available.unit_mismatches,
                     "periods": k.indicator_periods(d).iter().map(ToString::to_string).collect::<Vec<_>>(),
                     "layers": k.indicator_layers(d).iter().map(|l| l.layer.key.as_str()).collect::<Vec<_>>(),
                 })

@@ -8,9 +8,9 @@
 use std::collections::BTreeSet;
 
 use domain::expression::Cells;
-use domain::indicator::{Computed, Definition, NotReported};
+use domain::indicator::{Computed, Definition, Kind, NotReported};
 use domain::uncertainty::{Judgement, significance};
-use domain::{Area, AreaKey, Breakdown, Period, Value, VariableKey};
+use domain::{Area, AreaKey, Breakdown, Period, Unit, Value, VariableKey};
 use store::LayerVersion;
 
 use crate::atlas::KommuneAtlas;
@@ -23,12 +23,14 @@ const AREA_KM2: &str = "flaeche_km2";
 pub struct Availability {
     /// Variables the definition needs that the Kommune does not have.
     pub missing: Vec<String>,
+    /// Variables whose unit does not fit the definition (a share summed, a percentage in a rate).
+    pub unit_mismatches: Vec<String>,
 }
 
 impl Availability {
-    /// Whether everything needed is there.
+    /// Whether everything needed is there and fits.
     pub fn computable(&self) -> bool {
-        self.missing.is_empty()
+        self.missing.is_empty() && self.unit_mismatches.is_empty()
     }
 }
 
@@ -55,7 +57,29 @@ impl KommuneAtlas {
         if d.uses_institutions() && self.data.institutions.is_empty() {
             missing.push("einrichtungen".to_owned());
         }
-        Availability { missing }
+        Availability { missing, unit_mismatches: self.unit_mismatches(d) }
+    }
+
+    /// Variables whose unit the definition cannot use: only counts and balances may be summed, and
+    /// shares and rates are formed from counts.
+    fn unit_mismatches(&self, d: &Definition) -> Vec<String> {
+        let mut problems = Vec::new();
+        let needs_counts = matches!(d.kind, Kind::Proportion | Kind::Rate);
+        for expr in std::iter::once(&d.numerator).chain(&d.denominator) {
+            let summed = expr.terms().len() > 1;
+            for v in expr.variables() {
+                let Some(info) = self.data.variable(v.as_str()) else { continue };
+                let unit = &info.variable.unit;
+                if needs_counts && *unit != Unit::Count {
+                    problems.push(format!("{v} ist keine Anzahl (Einheit {})", unit.code()));
+                } else if summed && !unit.is_additive() {
+                    problems.push(format!("{v} lässt sich nicht summieren (Einheit {})", unit.code()));
+                }
+            }
+        }
+        problems.sort();
+        problems.dedup();
+        problems
     }
 
     /// The periods in which every variable of a definition has data; empty for definitions that

@@ -128,7 +128,11 @@ fn catalogue_markup(atlas: &Atlas, key: String) -> Result<Markup, PageError> {
                                     th scope="row" { @if available.computable() {
                                         a href=(format!("/atlas/{key}/indikator/{}", d.key)) { (d.label) } } @else { (d.label) } }
                                     td { (d.tier.label()) } td { (d.stage.label()) } td { (d.unit) }
-                                    td { @if available.computable() { "berechenbar" } @else { "es fehlen: " (available.missing.join(", ")) } }
+                                    td {
+                                        @if available.computable() { "berechenbar" }
+                                        @if !available.missing.is_empty() { "es fehlen: " (available.missing.join(", ")) }
+                                        @if !available.unit_mismatches.is_empty() { "Einheit passt nicht: " (available.unit_mismatches.join("; ")) }
+                                    }
                                 }
                             } }
                         }
@@ -175,7 +179,9 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
     let d = definition_of(atlas, &indicator)?;
     let available = k.availability(d);
     if !available.computable() {
-        return Err(AppError::NotFound(format!("{} fehlt: {}", d.label, available.missing.join(", "))).into());
+        let reasons: Vec<String> =
+            available.missing.iter().cloned().chain(available.unit_mismatches.iter().cloned()).collect();
+        return Err(AppError::NotFound(format!("{} ist nicht berechenbar: {}", d.label, reasons.join(", "))).into());
     }
     let (layer, period, periods) = choose(k, d, &q)?;
     let (values, city) = k.indicator_values(d, layer, period);

@@ -44,6 +44,7 @@ fn catalogue() -> Vec<Definition> {
         definition("grundschulen", Kind::Count, "einrichtungen(art=Grundschule)", None, 1.0, "Schulen"),
         definition("kitaquote", Kind::Proportion, "kita_kinder", Some("einwohner[alter=0..6]"), 100.0, "%"),
         definition("kinder", Kind::Rate, "kinder", Some("einwohner"), 1000.0, "je 1000 Einwohner"),
+        definition("falsch", Kind::Proportion, "quote", Some("einwohner"), 100.0, "%"),
     ]
 }
 
@@ -66,7 +67,7 @@ async fn the_catalogue_says_what_can_be_computed_and_what_is_missing() {
     assert!(html.contains(r#"<a href="/atlas/testdorf/indikator/anteil_u18">Indikator anteil_u18</a>"#), "{html}");
     assert!(html.contains("es fehlen: kita_kinder"));
     assert!(
-        html.contains("4 Indikatoren nach dem Anwendungsleitfaden") && html.contains("; 2 davon lassen sich"),
+        html.contains("5 Indikatoren nach dem Anwendungsleitfaden") && html.contains("; 2 davon lassen sich"),
         "{html}"
     );
 }
@@ -168,4 +169,23 @@ async fn the_indicator_api_matches_the_openapi_document() {
     // statsmodels: proportion_confint(50, 500, 0.05, method='wilson') = (0.07667756273730171, 0.1294219096319401)
     assert!((v["values"][0]["lower"].as_f64().unwrap() - 7.667756273730171).abs() < 1e-9);
     assert_eq!(get("/api/kommunen/testdorf/indicators/kitaquote/values").await.0, 404);
+}
+
+#[tokio::test]
+async fn a_definition_that_misuses_a_unit_is_refused_with_the_reason() {
+    use domain::{AreaKey, Breakdown, Observation, Period, Unit, Value, Variable};
+    let store = testdorf();
+    let quote = Observation {
+        variable: "quote".parse().unwrap(),
+        area: AreaKey::new("1").unwrap(),
+        period: Period::Year(2012),
+        breakdown: Breakdown::TOTAL,
+        value: Value::Number(12.5),
+    };
+    let variables =
+        vec![Variable { key: "quote".parse().unwrap(), label: "Quote".into(), unit: Unit::Percent, share_of: None }];
+    let content = store::Content::Statistics { variables, observations: vec![("quartier".parse().unwrap(), quote)] };
+    store.import(crate::release("Quote", domain::Audience::Public, content)).unwrap();
+    let (_, html) = get_on(store, "/atlas/testdorf/indikatoren").await;
+    assert!(html.contains("Einheit passt nicht: quote ist keine Anzahl (Einheit percent)"), "{html}");
 }
