@@ -109,6 +109,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ],
         y_label: "Anteil in %",
         value_suffix: " %",
+        target: None,
         width: 640.0,
         height: 320.0,
     };

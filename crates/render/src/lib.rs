@@ -63,7 +63,7 @@ pub use age::{AgeBand, AgeChartSpec, BySex, age_chart};
 pub use bar::{Bar, BarChartSpec, Reference, bar_chart, bar_chart_height};
 pub use format::{auto_decimals, common_decimals, format_auto, format_de, nice_ticks};
 pub use legend::{LegendEntry, NO_DATA_LABEL, legend, legend_entries};
-pub use line::{LineChartSpec, Series, line_chart};
+pub use line::{LineChartSpec, Series, TargetLine, line_chart};
 pub use map::{ChoroplethSpec, MapArea, MapPoint, choropleth};
 pub use palette::{BASE_FILL, NO_DATA_FILL, NO_DATA_HATCH, TEXT, TEXT_MUTED, contrast_ratio, sequential, text_on};
 pub use projection::Projection;

@@ -28,10 +28,21 @@ pub struct LineChartSpec<'a> {
     pub y_label: &'a str,
     /// Appended to values in tooltips and the text alternative, e.g. `" %"`; may be empty.
     pub value_suffix: &'a str,
+    /// A target drawn as a labelled horizontal line, e.g. a council's goal for the indicator.
+    pub target: Option<TargetLine<'a>>,
     /// Width of the picture in px.
     pub width: f64,
     /// Height of the picture in px.
     pub height: f64,
+}
+
+/// A horizontal target line of a [`LineChartSpec`].
+#[derive(Debug, Clone)]
+pub struct TargetLine<'a> {
+    /// Label drawn at the line's right end, e.g. "Ziel 2030".
+    pub label: &'a str,
+    /// The target value.
+    pub value: f64,
 }
 
 /// Marker shapes, so that series differ without colour.
@@ -69,8 +80,13 @@ const STYLES: [Style; 5] = [
 /// `<title>` ("series, period: value"). The legend on top shows each series' dash pattern and
 /// marker. The `<desc>` lists every value, so the chart can be read without seeing it.
 pub fn line_chart(spec: &LineChartSpec) -> String {
-    let values: Vec<f64> =
-        spec.series.iter().flat_map(|s| s.values.iter().flatten().copied()).filter(|v| v.is_finite()).collect();
+    let values: Vec<f64> = spec
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .chain(spec.target.as_ref().map(|t| t.value))
+        .filter(|v| v.is_finite())
+        .collect();
     let mut svg = Svg::new(spec.width, spec.height, Role::Img, spec.title, &describe(spec));
     let (legend_h, legend) = legend_rows(spec);
     svg.push(&legend);
@@ -117,6 +133,17 @@ pub fn line_chart(spec: &LineChartSpec) -> String {
     let every = ((widest + 10.0) / spacing).ceil().max(1.0) as usize;
     for (i, p) in spec.periods.iter().enumerate().filter(|(i, _)| i % every == 0) {
         svg.text(x_of(i), bottom + 17.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="middle""#), p);
+    }
+    if let Some(target) = spec.target.as_ref().filter(|t| t.value.is_finite()) {
+        let y = y_of(target.value);
+        svg.push(&format!(
+            r##"<line class="target" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="2 4"/>"##,
+            num(left),
+            num(y),
+            num(right),
+            num(y)
+        ));
+        svg.text(right, y - 5.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="end""#), target.label);
     }
     // The first series is drawn last, so that it lies on top.
     for (si, series) in spec.series.iter().enumerate().rev() {
@@ -245,6 +272,9 @@ fn describe(spec: &LineChartSpec) -> String {
             })
             .collect();
         let _ = write!(text, ". {}: {}", s.name, values.join(", "));
+    }
+    if let Some(t) = &spec.target {
+        let _ = write!(text, ". {}: {}{}", t.label, format_auto(t.value), spec.value_suffix);
     }
     text.push('.');
     text

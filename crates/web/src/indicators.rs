@@ -45,6 +45,19 @@ pub struct AreaIndicator<'a> {
     pub judgement: Option<Judgement>,
 }
 
+/// One value of a definition for one area and period (for exports and benchmarks).
+#[derive(Debug, Clone)]
+pub struct IndicatorRow<'a> {
+    /// The layer version the area belongs to (the one valid in the period's year).
+    pub layer: &'a LayerVersion,
+    /// The area.
+    pub area: &'a Area,
+    /// The period; `None` for definitions that only count institutions.
+    pub period: Option<Period>,
+    /// The value or why there is none.
+    pub result: Result<Computed, NotReported>,
+}
+
 impl KommuneAtlas {
     /// Which of a definition's inputs this Kommune lacks.
     pub fn availability(&self, d: &Definition) -> Availability {
@@ -150,6 +163,44 @@ impl KommuneAtlas {
             })
             .collect();
         (values, city)
+    }
+
+    /// Every value of a definition: each layer of [`Self::indicator_layers`] (in the version valid
+    /// in the period's year), each of its areas and each period of [`Self::indicator_periods`]
+    /// (`None` for definitions that read no variable; nothing if the variables share no period).
+    pub fn all_indicator_values(&self, d: &Definition) -> Vec<IndicatorRow<'_>> {
+        let periods: Vec<Option<Period>> = match self.indicator_periods(d) {
+            p if !p.is_empty() => p.into_iter().map(Some).collect(),
+            _ if d.variables().iter().any(|v| v.as_str() != AREA_KM2) => Vec::new(),
+            _ => vec![None],
+        };
+        let mut rows = Vec::new();
+        for layer in self.indicator_layers(d) {
+            for &period in &periods {
+                let version = period
+                    .and_then(|p| self.data.layer(layer.layer.key.as_str(), Some(p.start_year())))
+                    .unwrap_or(layer);
+                rows.extend(version.areas.iter().map(|area| IndicatorRow {
+                    layer: version,
+                    area,
+                    period,
+                    result: self.indicator(d, version, area, period),
+                }));
+            }
+        }
+        rows
+    }
+
+    /// The number of institutions in an area matching `filters` (or the sum of `attribute`), as an
+    /// indicator term `einrichtungen…` sees it.
+    pub fn institutions_value(
+        &self,
+        layer: &LayerVersion,
+        area: &Area,
+        attribute: Option<&str>,
+        filters: &[(String, String)],
+    ) -> f64 {
+        AreaCells { atlas: self, layer, area, period: None }.institutions(attribute, filters)
     }
 
     /// The stored value of a cell, or the sum over the child areas for additive variables.

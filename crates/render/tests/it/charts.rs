@@ -14,6 +14,7 @@ fn tiny_line_chart() -> String {
         ],
         y_label: "Anteil in %",
         value_suffix: " %",
+        target: None,
         width: 480.0,
         height: 260.0,
     })
@@ -66,6 +67,7 @@ fn line_chart_series_differ_in_dash_pattern_and_gaps_break_lines() {
         ],
         y_label: "",
         value_suffix: "",
+        target: None,
         width: 400.0,
         height: 200.0,
     });
@@ -87,6 +89,7 @@ fn line_chart_without_values_says_so() {
         series: vec![Series { name: "a", values: vec![None] }],
         y_label: "Anzahl",
         value_suffix: "",
+        target: None,
         width: 300.0,
         height: 200.0,
     });
@@ -222,7 +225,28 @@ fn values_beyond_the_f64_range_of_an_axis_give_an_empty_but_valid_chart() {
         series,
         y_label: "",
         value_suffix: "",
+        target: None,
         width: 300.0,
         height: 200.0,
     }));
+}
+
+#[test]
+fn a_target_line_is_drawn_labelled_and_described() {
+    let svg = line_chart(&LineChartSpec {
+        title: "Betreuungsquote",
+        periods: vec!["2021".into(), "2022".into()],
+        series: vec![Series { name: "Stadt", values: vec![Some(30.0), Some(34.0)] }],
+        y_label: "%",
+        value_suffix: " %",
+        target: Some(render::TargetLine { label: "Ziel 2025", value: 45.0 }),
+        width: 400.0,
+        height: 240.0,
+    });
+    let doc = check(&svg);
+    assert_eq!(with_class(&doc, "target").len(), 1);
+    assert!(svg.contains(">Ziel 2025<"));
+    assert!(text_of(child(doc.root_element(), "desc")).ends_with(". Ziel 2025: 45 %."));
+    // The axis reaches the target even though no value does.
+    assert!(svg.contains(">45<") || svg.contains(">50<"), "{svg}");
 }

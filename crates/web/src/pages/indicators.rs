@@ -223,6 +223,7 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
             series: vec![render::Series { name: &a.name, values }],
             y_label: &d.unit,
             value_suffix: if d.unit == "%" { " %" } else { "" },
+            target: None,
             width: 560.0,
             height: 300.0,
         })

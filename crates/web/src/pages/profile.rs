@@ -146,6 +146,7 @@ fn profile_markup(
         series: lines,
         y_label: &unit,
         value_suffix: suffix,
+        target: None,
         width: 560.0,
         height: 320.0,
     });
