@@ -269,5 +269,66 @@ impl Definition {
     }
 }
 
+/// Whether a target is a floor or a ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The value should reach at least the target ("mindestens").
+    AtLeast,
+    /// The value should stay at or below the target ("höchstens").
+    AtMost,
+}
+
+impl Direction {
+    /// German word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::AtLeast => "mindestens",
+            Direction::AtMost => "höchstens",
+        }
+    }
+}
+
+/// A target (Zielwert) for an indicator, set by a council decision, a Leitbild or a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The indicator.
+    pub indicator: IndicatorKey,
+    /// The Kommune that set it.
+    pub kommune: crate::KommuneKey,
+    /// The area it is set for (layer and key); `None` for the Kommune as a whole.
+    pub area: Option<(crate::LayerKey, crate::AreaKey)>,
+    /// The target value, in the indicator's unit.
+    pub value: f64,
+    /// The year by which it should be reached.
+    pub year: i32,
+    /// Floor or ceiling.
+    pub direction: Direction,
+    /// Who set it, e.g. "Ratsbeschluss vom 12.3.2024".
+    pub source: String,
+}
+
+/// How far a value is from its target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Progress {
+    /// The value meets the target.
+    Reached,
+    /// The value misses the target by `gap` (always positive, in the indicator's unit).
+    Open {
+        /// Distance to the target.
+        gap: f64,
+    },
+}
+
+impl Target {
+    /// The progress of `current` towards the target.
+    pub fn progress(&self, current: f64) -> Progress {
+        let gap = match self.direction {
+            Direction::AtLeast => self.value - current,
+            Direction::AtMost => current - self.value,
+        };
+        if gap <= 0.0 { Progress::Reached } else { Progress::Open { gap } }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -96,3 +96,20 @@ fn definitions_list_their_variables() {
     assert_eq!(names, ["einwohner", "geburten", "sgb2"]);
     assert!(!d.uses_institutions());
 }
+
+#[test]
+fn targets_measure_the_remaining_gap_in_their_direction() {
+    let target = |direction, value| Target {
+        indicator: IndicatorKey::new("betreuungsquote_u3").unwrap(),
+        kommune: "koeln".parse().unwrap(),
+        area: None,
+        value,
+        year: 2030,
+        direction,
+        source: "Ratsbeschluss".into(),
+    };
+    assert_eq!(target(Direction::AtLeast, 45.0).progress(36.5), Progress::Open { gap: 8.5 });
+    assert_eq!(target(Direction::AtLeast, 45.0).progress(45.0), Progress::Reached);
+    assert_eq!(target(Direction::AtMost, 5.0).progress(6.25), Progress::Open { gap: 1.25 });
+    assert_eq!(target(Direction::AtMost, 5.0).progress(4.0), Progress::Reached);
+}

@@ -1,0 +1,105 @@
+//! Targets (Zielwerte) for indicators: `[[ziel]]` tables in a TOML file become typed
+//! [`Target`]s.
+
+use std::path::Path;
+
+use domain::indicator::{Direction, IndicatorKey, Target};
+use domain::{AreaKey, KommuneKey, LayerKey};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Errors, ImportErrors, Position};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    ziel: Vec<Spanned<RawTarget>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    kommune: String,
+    indikator: String,
+    wert: f64,
+    jahr: i32,
+    richtung: String,
+    quelle: String,
+    #[serde(default)]
+    ebene: Option<String>,
+    #[serde(default)]
+    gebiet: Option<String>,
+}
+
+/// The 1-based line and column of a byte offset.
+fn position(text: &str, file: &str, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    Position::file(file).at_line(line).at_column(column.to_string())
+}
+
+/// Parses a targets file (TOML, `[[ziel]]` tables); `file` names it in errors.
+pub fn parse_targets(text: &str, file: &str) -> Result<Vec<Target>, ImportErrors> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let at = e.span().map_or_else(|| Position::file(file), |s| position(text, file, s.start));
+        ImportErrors::one(at, e.message().trim_end_matches('\n').to_owned())
+    })?;
+    let mut errors = Errors::default();
+    let mut targets = Vec::new();
+    for table in raw.ziel {
+        let at = position(text, file, table.span().start);
+        let t = table.into_inner();
+        let direction = match t.richtung.as_str() {
+            "mindestens" => Some(Direction::AtLeast),
+            "hoechstens" | "höchstens" => Some(Direction::AtMost),
+            other => {
+                errors
+                    .push(at.clone(), format!("unknown richtung {other:?}, expected \"mindestens\" or \"hoechstens\""));
+                None
+            }
+        };
+        let area = match (&t.ebene, &t.gebiet) {
+            (None, None) => Ok(None),
+            (Some(l), Some(a)) => match (LayerKey::new(l.clone()), AreaKey::new(a.clone())) {
+                (Ok(l), Ok(a)) => Ok(Some((l, a))),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            },
+            _ => Err("ebene and gebiet go together".to_owned()),
+        };
+        let kommune = KommuneKey::new(t.kommune.clone()).map_err(|e| e.to_string());
+        let indicator = IndicatorKey::new(t.indikator.clone()).map_err(|e| e.to_string());
+        if !t.wert.is_finite() {
+            errors.push(at.clone(), "wert must be a finite number");
+        }
+        match (direction, area, kommune, indicator) {
+            (Some(direction), Ok(area), Ok(kommune), Ok(indicator)) if t.wert.is_finite() => targets.push(Target {
+                indicator,
+                kommune,
+                area,
+                value: t.wert,
+                year: t.jahr,
+                direction,
+                source: t.quelle,
+            }),
+            (_, area, kommune, indicator) => {
+                for e in [area.err(), kommune.err(), indicator.err()].into_iter().flatten() {
+                    errors.push(at.clone(), e);
+                }
+            }
+        }
+    }
+    errors.finish(targets)
+}
+
+/// Reads a targets file.
+pub fn read_targets(path: &Path) -> Result<Vec<Target>, ImportErrors> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ImportErrors::one(Position::file(&file), format!("cannot read the targets: {e}")))?;
+    parse_targets(&text, &file)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,43 @@
+use super::*;
+
+const GOOD: &str = r#"
+[[ziel]]
+kommune = "koeln"
+indikator = "betreuungsquote_u3"
+wert = 45.0
+jahr = 2030
+richtung = "mindestens"
+quelle = "Ratsbeschluss"
+
+[[ziel]]
+kommune = "koeln"
+indikator = "abgaenger_ohne_abschluss"
+wert = 4
+jahr = 2028
+richtung = "hoechstens"
+quelle = "Leitbild"
+ebene = "stadtteil"
+gebiet = "101"
+"#;
+
+#[test]
+fn targets_are_read_for_the_city_and_for_areas() {
+    let t = parse_targets(GOOD, "ziele.toml").unwrap();
+    assert_eq!(t.len(), 2);
+    assert_eq!((t[0].value, t[0].year, t[0].direction, t[0].area.clone()), (45.0, 2030, Direction::AtLeast, None));
+    let area = t[1].area.as_ref().unwrap();
+    assert_eq!((area.0.as_str(), area.1.as_str(), t[1].direction), ("stadtteil", "101", Direction::AtMost));
+}
+
+#[test]
+fn bad_targets_are_reported_at_their_table() {
+    let bad = GOOD.replace("\"mindestens\"", "\"viel\"").replace("gebiet = \"101\"\n", "");
+    let e = parse_targets(&bad, "ziele.toml").unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "ziele.toml:2:1: unknown richtung \"viel\", expected \"mindestens\" or \"hoechstens\"\n\
+             ziele.toml:10:1: ebene and gebiet go together"
+    );
+    let e = parse_targets("[[ziel]]\nkommune = 1\n", "z.toml").unwrap_err().to_string();
+    assert!(e.starts_with("z.toml:2:11: invalid type"), "{e}");
+}
