@@ -17,20 +17,41 @@ pub struct Atlas {
     pub kommunen: Vec<KommuneAtlas>,
     /// The indicator definitions offered on every Kommune's data.
     pub catalogue: std::sync::Arc<Vec<domain::indicator::Definition>>,
+    /// The targets set for indicators.
+    pub targets: std::sync::Arc<Vec<domain::indicator::Target>>,
     pub(crate) bodies: crate::api::Bodies,
 }
 
 impl Atlas {
-    /// Indexes a snapshot; `catalogue` is the indicator catalogue offered on it.
-    pub fn new(snapshot: Snapshot, catalogue: std::sync::Arc<Vec<domain::indicator::Definition>>) -> Atlas {
+    /// Indexes a snapshot; `catalogue` is the indicator catalogue offered on it, `targets` the
+    /// targets set for those indicators.
+    pub fn new(
+        snapshot: Snapshot,
+        catalogue: std::sync::Arc<Vec<domain::indicator::Definition>>,
+        targets: std::sync::Arc<Vec<domain::indicator::Target>>,
+    ) -> Atlas {
         let kommunen: Vec<KommuneAtlas> = snapshot.kommunen.into_iter().map(KommuneAtlas::new).collect();
         let bodies = crate::api::bodies(&kommunen);
-        Atlas { kommunen, catalogue, bodies }
+        Atlas { kommunen, catalogue, targets, bodies }
     }
 
     /// The atlas of one Kommune.
     pub fn kommune(&self, key: &str) -> Option<&KommuneAtlas> {
         self.kommunen.iter().find(|k| k.data.kommune.key.as_str() == key)
+    }
+
+    /// The target a Kommune set for an indicator, for one area or (with `area` `None`) the whole.
+    pub fn target(
+        &self,
+        kommune: &str,
+        indicator: &str,
+        area: Option<(&str, &str)>,
+    ) -> Option<&domain::indicator::Target> {
+        self.targets.iter().find(|t| {
+            t.kommune.as_str() == kommune
+                && t.indicator.as_str() == indicator
+                && t.area.as_ref().map(|(l, a)| (l.as_str(), a.as_str())) == area
+        })
     }
 }
 

@@ -36,6 +36,7 @@ pub struct AppState {
     store: Arc<Store>,
     audience: Audience,
     catalogue: Arc<Vec<domain::indicator::Definition>>,
+    targets: Arc<Vec<domain::indicator::Target>>,
     cache: Arc<RwLock<Option<CachedAtlas>>>,
 }
 
@@ -49,8 +50,14 @@ impl AppState {
             store,
             audience: Audience::Public,
             catalogue: Arc::new(Vec::new()),
+            targets: Arc::new(Vec::new()),
             cache: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// The same state with these indicator targets.
+    pub fn with_targets(self, targets: Vec<domain::indicator::Target>) -> AppState {
+        AppState { targets: Arc::new(targets), cache: Arc::new(RwLock::new(None)), ..self }
     }
 
     /// The same state offering these indicator definitions on every Kommune's data.
@@ -73,7 +80,7 @@ impl AppState {
             return Ok(Arc::clone(atlas));
         }
         let snapshot = self.store.snapshot(self.audience).map_err(AppError::internal)?;
-        let atlas = Arc::new(atlas::Atlas::new(snapshot, Arc::clone(&self.catalogue)));
+        let atlas = Arc::new(atlas::Atlas::new(snapshot, Arc::clone(&self.catalogue), Arc::clone(&self.targets)));
         *self.cache.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((version, Arc::clone(&atlas)));
         Ok(atlas)
     }

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use domain::Period;
-use domain::indicator::{Bereich, Computed, Definition, Kind, NotReported};
+use domain::indicator::{Bereich, Computed, Definition, Kind, NotReported, Progress, Target};
 use domain::uncertainty::Judgement;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -213,7 +213,9 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
         width: 640.0,
         height: 520.0,
     });
-    // The city's value over time.
+    let city_target = atlas.target(&key, d.key.as_str(), None);
+    let target_label = city_target.map(|t| format!("Ziel {}", t.year));
+    // The city's value over time, with its target.
     let series = k.city(None).map(|(l, a)| {
         let values: Vec<Option<f64>> =
             periods.iter().map(|p| k.indicator(d, l, a, Some(*p)).ok().map(|c| c.value)).collect();
@@ -223,7 +225,9 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
             series: vec![render::Series { name: &a.name, values }],
             y_label: &d.unit,
             value_suffix: if d.unit == "%" { " %" } else { "" },
-            target: None,
+            target: city_target
+                .zip(target_label.as_deref())
+                .map(|(t, label)| render::TargetLine { label, value: t.value }),
             width: 560.0,
             height: 300.0,
         })
@@ -275,8 +279,9 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
             }
             section aria-labelledby="gebiete" {
                 h2 id="gebiete" { "Alle Gebiete im Vergleich mit der Gesamtstadt" }
+                @if let (Some(t), Some(c)) = (city_target, &city) { (target_note(d, t, c.value, period)) }
                 @if let Some(c) = &city { p { "Gesamtstadt: " strong { (value_text(d, c.value)) } @if c.interval.is_some() { " (95 %: " (interval_text(d, c)) ")" } ". Vergleich: Liegt das 95-%-Konfidenzintervall eines Gebiets ganz über oder unter dem Wert der Gesamtstadt, ist der Unterschied signifikant (Verfahren der englischen Fingertips-Profile)." } }
-                (area_table(&key, d, layer, &values))
+                (area_table(atlas, &key, d, layer, &values))
             }
             (sources(&releases))
         },
@@ -292,9 +297,36 @@ fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
-fn area_table(key: &str, d: &Definition, layer: &store::LayerVersion, values: &[AreaIndicator<'_>]) -> Markup {
+/// "Ziel: mindestens 45,0 % bis 2030 (Ratsbeschluss). Stand 2012: 36,5 % – es fehlen 8,5."
+fn target_note(d: &Definition, t: &Target, current: f64, period: Option<Period>) -> Markup {
+    html! {
+        p class="target" {
+            strong { "Ziel: " } (t.direction.label()) " " (value_text(d, t.value)) " bis " (t.year) " (" (t.source) "). "
+            "Stand " (period.map_or_else(|| "aktuell".to_owned(), |p| p.to_string())) ": " (value_text(d, current)) " – "
+            (progress_text(d, t, current))
+        }
+    }
+}
+
+fn progress_text(d: &Definition, t: &Target, current: f64) -> String {
+    match t.progress(current) {
+        Progress::Reached => "erreicht".to_owned(),
+        Progress::Open { gap } => format!("es fehlen {}", value_text(d, gap)),
+    }
+}
+
+fn area_table(
+    atlas: &Atlas,
+    key: &str,
+    d: &Definition,
+    layer: &store::LayerVersion,
+    values: &[AreaIndicator<'_>],
+) -> Markup {
     let with_interval = d.kind.ci_method().is_some();
-    let columns = if with_interval { 5 } else { 3 };
+    let target_of =
+        |area: &domain::Area| atlas.target(key, d.key.as_str(), Some((layer.layer.key.as_str(), area.key.as_str())));
+    let with_targets = values.iter().any(|v| target_of(v.area).is_some());
+    let columns = if with_interval { 5 } else { 3 } + usize::from(with_targets);
     html! {
         div class="scroll" role="region" tabindex="0" aria-label=(format!("{} je Gebiet", d.label)) {
             table class="data" {
@@ -302,7 +334,8 @@ fn area_table(key: &str, d: &Definition, layer: &store::LayerVersion, values: &[
                 thead { tr { th scope="col" { "Gebiet" } th scope="col" class="num" { "Wert" }
                     @if with_interval { th scope="col" class="num" { "95-%-Intervall" } }
                     th scope="col" class="num" { "Zähler" } th scope="col" class="num" { "Nenner" }
-                    @if with_interval { th scope="col" { "Vergleich mit der Gesamtstadt" } } } }
+                    @if with_interval { th scope="col" { "Vergleich mit der Gesamtstadt" } }
+                    @if with_targets { th scope="col" { "Ziel" } } } }
                 tbody { @for v in values {
                     tr {
                         th scope="row" { a href=(format!("/atlas/{key}/gebiet/{}/{}", layer.layer.key, encode(v.area.key.as_str()))) { (v.area.name) } }
@@ -313,6 +346,8 @@ fn area_table(key: &str, d: &Definition, layer: &store::LayerVersion, values: &[
                                 td class="num" { (render::format_auto(c.numerator)) }
                                 td class="num" { @if let Some(n) = c.denominator { (render::format_auto(n)) } }
                                 @if with_interval { td { (judgement_badge(v.judgement)) } }
+                                @if with_targets { td { @if let Some(t) = target_of(v.area) {
+                                    (t.direction.label()) " " (value_text(d, t.value)) " bis " (t.year) ": " (progress_text(d, t, c.value)) } } }
                             }
                             Err(e) => { td colspan=(columns) { "nicht berichtet: " (e) } }
                         }

@@ -189,3 +189,39 @@ async fn a_definition_that_misuses_a_unit_is_refused_with_the_reason() {
     let (_, html) = get_on(store, "/atlas/testdorf/indikatoren").await;
     assert!(html.contains("Einheit passt nicht: quote ist keine Anzahl (Einheit percent)"), "{html}");
 }
+
+#[tokio::test]
+async fn targets_show_their_progress_on_the_sheet_and_in_the_chart() {
+    let targets = import::parse_targets(
+        r#"
+[[ziel]]
+kommune = "testdorf"
+indikator = "anteil_u18"
+wert = 18
+jahr = 2030
+richtung = "hoechstens"
+quelle = "Beispielziel"
+
+[[ziel]]
+kommune = "testdorf"
+indikator = "anteil_u18"
+wert = 12
+jahr = 2030
+richtung = "mindestens"
+quelle = "Quartiersplan"
+ebene = "quartier"
+gebiet = "1"
+"#,
+        "ziele.toml",
+    )
+    .unwrap();
+    let state = web::AppState::new(Arc::new(testdorf())).with_catalogue(catalogue()).with_targets(targets);
+    let request =
+        Request::get("/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2012").body(Body::empty()).unwrap();
+    let response = web::app(state).oneshot(request).await.unwrap();
+    let html = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    // The city: 20,0 % against at most 18 % – 2,0 points to go; quarter 1: 10,0 % against at least 12 %.
+    assert!(html.contains("höchstens 18,0 % bis 2030 (Beispielziel). Stand 2012: 20,0 % – es fehlen 2,0 %"), "{html}");
+    assert!(html.contains("mindestens 12,0 % bis 2030: es fehlen 2,0 %"), "{html}");
+    assert!(html.contains(r#"class="target""#) && html.contains(">Ziel 2030<"), "the chart draws the target line");
+}
