@@ -5,6 +5,8 @@
 //! add the release in one transaction (crate `store`). If anything is wrong, the store is left
 //! exactly as it was and every problem is reported with file, line and column.
 
+pub mod indicators;
+
 use std::collections::HashSet;
 use std::path::Path;
 

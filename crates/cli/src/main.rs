@@ -70,6 +70,21 @@ enum Command {
         #[arg(required = true)]
         manifests: Vec<PathBuf>,
     },
+    /// Compute every catalogue indicator for every area, layer and period of the public data.
+    Indicators {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The indicator catalogue (TOML).
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/indikatoren/katalog.toml"))]
+        catalogue: PathBuf,
+        /// Write the values as `;`-separated CSV.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Write the input tables (observations, areas, variables, institution terms) as CSV into
+        /// this folder, for a peer computing the same indicators (bench/indicators.sh).
+        #[arg(long)]
+        export_inputs: Option<PathBuf>,
+    },
 }
 
 fn open(args: &StoreArgs) -> anyhow::Result<Arc<Store>> {
@@ -148,6 +163,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
         Command::Releases { store } => print_releases(&*open(&store)?)?,
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
+        Command::Indicators { store, catalogue, output, export_inputs } => {
+            let r = bimo::indicators::run(&store.data_dir, &catalogue, output.as_deref(), export_inputs.as_deref())?;
+            eprintln!(
+                "{} indicator values ({} reported); snapshot load {:.3} ms, atlas index {:.3} ms, compute {:.3} ms",
+                r.computation.records.len(),
+                r.computation.records.iter().filter(|x| x.wert.is_some()).count(),
+                r.load.as_secs_f64() * 1e3,
+                r.index.as_secs_f64() * 1e3,
+                r.computation.compute.as_secs_f64() * 1e3
+            );
+        }
     }
     Ok(())
 }

@@ -266,3 +266,52 @@ fn statistics_keep_their_keys_across_a_boundary_reform() {
     assert_eq!(keys(2011), ["104", "105"]);
     assert_eq!(k.observations.len(), 3);
 }
+
+/// `bimo indicators` on the demo: every computable catalogue indicator for every area, layer and
+/// period, with values checked by hand against the source CSV.
+#[test]
+fn indicators_of_the_demo_match_hand_computed_values() {
+    let dir = tempfile::tempdir().unwrap();
+    import_demo(&Store::open(&dir.path().join("bimo.sqlite")).unwrap());
+    let catalogue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/indikatoren/katalog.toml");
+    let output = dir.path().join("indikatoren.csv");
+    let report = bimo::indicators::run(dir.path(), &catalogue, Some(&output), None).unwrap();
+    let records = &report.computation.records;
+    let find = |indikator: &str, ebene: &str, gebiet: &str, zeitraum: &str| {
+        records
+            .iter()
+            .find(|r| r.indikator == indikator && r.ebene == ebene && r.gebiet == gebiet && r.zeitraum == zeitraum)
+            .unwrap_or_else(|| panic!("{indikator} {ebene} {gebiet} {zeitraum}"))
+    };
+    // From data/demo/koeln/bevoelkerung.csv, Stadt Köln (raum_id 000) 2012:
+    // python3 -c "import csv;r=[x for x in csv.DictReader(open('data/demo/koeln/bevoelkerung.csv')) if x['jahr']=='2012' and x['raum_id']=='000'];v=lambda t,z:sum(float(x['zahl']) for x in r if x['tab_id']==t and x['zeile'] in z);a=['00 - < 03','03 - < 06','06 - < 10','10 - < 15','15 - < 18'];b=['18 - < 25','25 - < 35','35 - < 45','45 - < 55','55 - < 60','60 - < 65'];print(v('020',a),v('020',b),repr(100*v('020',a)/v('020',b)),v('030',['Ausländer']),v('005',['Einwohner']),repr(100*v('030',['Ausländer'])/v('005',['Einwohner'])))"
+    // 161981.0 697506.0 23.222882670543335 180415.0 1044555.0 17.271948341638307
+    let jugend = find("jugendquote", "stadt", "000", "2012");
+    assert_eq!((jugend.zaehler, jugend.nenner), (Some(161_981.0), Some(697_506.0)));
+    assert_eq!(jugend.wert, Some(23.222882670543335));
+    assert_eq!((jugend.untere_grenze, jugend.obere_grenze), (None, None), "a ratio has no interval");
+    let auslaender = find("auslaenderanteil", "stadt", "000", "2012");
+    assert_eq!((auslaender.zaehler, auslaender.nenner), (Some(180_415.0), Some(1_044_555.0)));
+    assert_eq!(auslaender.wert, Some(17.271948341638307));
+    let (lower, upper) = (auslaender.untere_grenze.unwrap(), auslaender.obere_grenze.unwrap());
+    assert!(lower < 17.271948341638307 && 17.271948341638307 < upper && upper - lower < 0.2, "{lower} {upper}");
+    // Institution counts have no period. The school list has 151 Grundschulen in Köln (python3 -c
+    // "import csv;print(sum(x['Amtlicher Gemeindeschlüssel']=='5315000' and x['Schulform']=='Grundschule'
+    // for x in csv.DictReader(open('data/demo/nrw-schulen/AS_BS_…_Startchancen.csv'))))"); all have
+    // coordinates, but two of them do not lie inside the city's polygon.
+    let schools = find("grundschulen", "stadt", "000", "");
+    assert_eq!(schools.wert, Some(149.0));
+    // Population indicators on the three layers with data, 8 years each: 1 + 9 + 86 areas.
+    let jugendquote: Vec<_> = records.iter().filter(|r| r.indikator == "jugendquote").collect();
+    assert_eq!(jugendquote.len(), (1 + 9 + 86) * 8);
+    // Hamburg's files use other variable keys, so only Köln has values.
+    assert!(records.iter().all(|r| r.kommune == "koeln"));
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(text.lines().count(), records.len() + 1);
+    assert!(
+        text.starts_with(
+            "kommune;indikator;ebene;gebiet;zeitraum;wert;untere_grenze;obere_grenze;zaehler;nenner;grund\n"
+        )
+    );
+    assert!(text.contains("\nkoeln;jugendquote;stadt;000;2012;23.222882670543335;;;161981;697506;\n"));
+}
