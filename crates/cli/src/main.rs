@@ -33,6 +33,9 @@ struct ServeArgs {
     /// The indicator catalogue (TOML) offered on the data.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/indikatoren/katalog.toml"))]
     catalogue: PathBuf,
+    /// Targets set for indicators (TOML, `[[ziel]]` tables); `bimo demo` uses the demo's fictitious ones.
+    #[arg(long)]
+    targets: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -135,7 +138,11 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
     let catalogue = import::read_catalogue(&args.catalogue)
         .map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
     let listen = args.listen;
-    let state = web::AppState::new(store).with_catalogue(catalogue);
+    let targets = match &args.targets {
+        Some(path) => import::read_targets(path).map_err(|e| anyhow::anyhow!("the targets have errors:\n{e}"))?,
+        None => Vec::new(),
+    };
+    let state = web::AppState::new(store).with_catalogue(catalogue).with_targets(targets);
     // Build the atlas before the first visitor asks for it.
     state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -157,7 +164,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 files.canonicalize().with_context(|| format!("cannot find the demo files in {}", files.display()))?;
             import_all(&st, &bimo::demo_manifests(&files)?)?;
             if !no_serve {
-                runtime.block_on(serve(st, s))?;
+                let targets = s.targets.clone().or_else(|| Some(files.join("../indikatoren/ziele-demo.toml")));
+                runtime.block_on(serve(st, ServeArgs { targets, ..s }))?;
             }
         }
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
