@@ -232,9 +232,19 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
             height: 300.0,
         })
     });
-    let mut release_ids: Vec<domain::ReleaseId> =
-        k.data.releases.iter().filter(|r| r.kind != "layer").map(|r| r.id).collect();
+    // The releases the values come from: those holding the definition's variables, and the
+    // institution lists where it counts institutions.
+    let variables = d.variables();
+    let mut release_ids: Vec<domain::ReleaseId> = k
+        .data
+        .observations
+        .iter()
+        .filter(|o| variables.contains(&&o.observation.variable))
+        .map(|o| o.release)
+        .chain(k.data.institutions.iter().filter(|_| d.uses_institutions()).map(|i| i.release))
+        .collect();
     release_ids.sort();
+    release_ids.dedup();
     let releases: Vec<&domain::Release> = release_ids.iter().filter_map(|id| k.data.release(*id)).collect();
     let layers = k.indicator_layers(d);
     Ok(page(

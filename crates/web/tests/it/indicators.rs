@@ -93,6 +93,8 @@ async fn institutions_are_counted_per_area() {
     assert!(html.contains("Altstadt &amp; Hafen: 1 Schulen"), "{html}");
     assert!(html.contains("Neustadt: 0 Schulen"));
     assert!(html.contains("aktueller Stand"));
+    assert!(html.contains("Stadt Testdorf – Schulen (Lizenz"), "the school list is named as the source");
+    assert!(!html.contains("Stadt Testdorf – Einwohner (Lizenz"), "population figures are not used here");
 }
 
 #[tokio::test]
