@@ -5,28 +5,15 @@
 #   bench/import.sh            # RUNS=5 bench/import.sh for more runs
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-RUNS="${RUNS:-3}"
-VENV="$ROOT/bench/.venv"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCRATCH="$(mktemp -d -t bimo-bench-import.XXXXXX)"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-echo "== building the release binary"
-cargo build --release -p bimo
-TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-BIMO="${TARGET_DIR:-$ROOT/target}/release/bimo"
-
-echo "== preparing the peer's venv ($VENV)"
-if ! "$VENV/bin/python" -c 'import geopandas, pyogrio, pyproj' 2>/dev/null; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q -r "$ROOT/bench/requirements.txt"
-fi
+build_bimo
+peer_venv 'import geopandas, pyogrio, pyproj'
 "$VENV/bin/python" -c 'import geopandas, pyogrio, pandas; print("geopandas", geopandas.__version__, "pyogrio", pyogrio.__version__, "GDAL", pyogrio.__gdal_version_string__, "pandas", pandas.__version__)'
 
 now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 bimo_times=()
 peer_times=()

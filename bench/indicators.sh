@@ -6,30 +6,18 @@
 #   bench/indicators.sh        # RUNS=5 bench/indicators.sh for more runs
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-RUNS="${RUNS:-3}"
-VENV="$ROOT/bench/.venv"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CATALOGUE="$ROOT/data/indikatoren/katalog.toml"
 SCRATCH="$(mktemp -d -t bimo-bench-indicators.XXXXXX)"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-echo "== building the release binary"
-cargo build --release -p bimo
-TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-BIMO="${TARGET_DIR:-$ROOT/target}/release/bimo"
-
-echo "== preparing the peer's venv ($VENV)"
-if ! "$VENV/bin/python" -c 'import duckdb' 2>/dev/null; then
-    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q -r "$ROOT/bench/requirements.txt"
-fi
+build_bimo
+peer_venv 'import duckdb'
 "$VENV/bin/python" -c 'import duckdb; print("duckdb", duckdb.__version__)'
 
 echo "== importing the demo"
 "$BIMO" demo --no-serve --data-dir "$SCRATCH/store" 2>"$SCRATCH/import.log" || { cat "$SCRATCH/import.log" >&2; exit 1; }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "== bimo indicators ($RUNS runs)"
 compute=()
