@@ -88,6 +88,27 @@ enum Command {
         #[arg(long)]
         export_inputs: Option<PathBuf>,
     },
+    /// Compute a crosswalk: the shares with which one layer's counts are re-estimated on another
+    /// layer or boundary version, from the geometries (or from a finer layer's counts).
+    Crosswalk {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The Kommune.
+        #[arg(long)]
+        kommune: String,
+        /// Source layer, optionally the version valid in a year: `stadtteil@2009`.
+        #[arg(long)]
+        from: bimo::crosswalk::LayerChoice,
+        /// Target layer, optionally the version valid in a year.
+        #[arg(long)]
+        to: bimo::crosswalk::LayerChoice,
+        /// Weight by the counts of a finer layer instead of by surface: `layer:variable:period`.
+        #[arg(long)]
+        counts: Option<bimo::crosswalk::CountsChoice>,
+        /// Where to write the table (`von;nach;anteil`).
+        #[arg(long)]
+        output: PathBuf,
+    },
 }
 
 fn open(args: &StoreArgs) -> anyhow::Result<Arc<Store>> {
@@ -171,6 +192,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
         Command::Releases { store } => print_releases(&*open(&store)?)?,
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
+        Command::Crosswalk { store, kommune, from, to, counts, output } => {
+            let summary = bimo::crosswalk::run(&*open(&store)?, &kommune, &from, &to, counts.as_ref(), &output)?;
+            eprintln!("{} rows ({}) written to {}", summary.rows, summary.basis.label(), output.display());
+            if !summary.unmatched.is_empty() {
+                eprintln!("not placed in any target area: {}", summary.unmatched.join(", "));
+            }
+        }
         Command::Indicators { store, catalogue, output, export_inputs } => {
             let r = bimo::indicators::run(&store.data_dir, &catalogue, output.as_deref(), export_inputs.as_deref())?;
             eprintln!(

@@ -10,7 +10,8 @@
 //!   variable × area × period × breakdown → value.
 //! - [`Release`]: every import is an immutable, dated release with source, licence and audience.
 //! - [`Institution`]: schools and other points.
-//! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities.
+//! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities;
+//!   [`crosswalk`]: re-estimating counts on other areas.
 //! - [`uncertainty`]: Wilson and exact Poisson confidence intervals, Fingertips-style significance.
 //! - [`expression`]: the language of indicator numerators and denominators, evaluated on one
 //!   area's cells; [`indicator`]: indicator definitions and their computation.
@@ -23,6 +24,7 @@
 //! ```
 
 pub mod classify;
+pub mod crosswalk;
 pub mod expression;
 pub mod geography;
 pub mod indicator;

@@ -315,3 +315,42 @@ fn indicators_of_the_demo_match_hand_computed_values() {
     );
     assert!(text.contains("\nkoeln;jugendquote;stadt;000;2012;23.222882670543335;;;161981;697506;\n"));
 }
+
+#[test]
+fn crosswalks_from_geometries_and_from_counts() {
+    use bimo::crosswalk::{CountsChoice, LayerChoice, run};
+    let store = Store::open_in_memory().unwrap();
+    for m in ["stadt.toml", "stadtbezirk.toml", "stadtteil.toml", "stadtviertel.toml", "bevoelkerung.toml"] {
+        import_manifest(&store, &demo_dir().join("koeln").join(m), "t").unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let layer = |s: &str| s.parse::<LayerChoice>().unwrap();
+    let out = tmp.path().join("cw.csv");
+    let summary = run(&store, "koeln", &layer("stadtviertel"), &layer("stadtteil"), None, &out).unwrap();
+    assert!(summary.unmatched.is_empty(), "{:?}", summary.unmatched);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<(&str, &str, f64)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            (f[0], f[1], f[2].parse().unwrap())
+        })
+        .collect();
+    // Every Stadtviertel puts its largest share into the Stadtteil its key names (10101 → 101) …
+    for viertel in rows.iter().map(|r| r.0).collect::<std::collections::BTreeSet<_>>() {
+        let best = rows.iter().filter(|r| r.0 == viertel).max_by(|a, b| a.2.total_cmp(&b.2)).unwrap();
+        assert_eq!(best.1, &viertel[..3], "{viertel}");
+    }
+    // … and GE Bayenthal (20104) reaches 2.57 % into Marienburg (203); shapely on the shapefile's own
+    // projection: GE_Bayenthal.intersection(Marienburg).area / GE_Bayenthal.area = 0.025659.
+    let share = rows.iter().find(|r| r.0 == "20104" && r.1 == "203").unwrap().2;
+    assert!((share - 0.025659).abs() < 1e-5, "{share}");
+
+    let counts: CountsChoice = "stadtteil:einwohner:2012".parse().unwrap();
+    let summary = run(&store, "koeln", &layer("stadtteil"), &layer("stadtbezirk"), Some(&counts), &out).unwrap();
+    assert_eq!(summary.rows, 86, "each Stadtteil lies wholly in one Stadtbezirk");
+    assert!(std::fs::read_to_string(&out).unwrap().lines().skip(1).all(|l| l.ends_with(";1")));
+    let err = run(&store, "koeln", &layer("schulbezirk"), &layer("stadtbezirk"), None, &out).unwrap_err();
+    assert_eq!(err.to_string(), "layer schulbezirk is not in the store");
+}
