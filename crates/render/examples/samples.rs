@@ -110,6 +110,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         y_label: "Anteil in %",
         value_suffix: " %",
         target: None,
+        reestimated: Vec::new(),
         width: 640.0,
         height: 320.0,
     };

@@ -30,6 +30,9 @@ pub struct LineChartSpec<'a> {
     pub value_suffix: &'a str,
     /// A target drawn as a labelled horizontal line, e.g. a council's goal for the indicator.
     pub target: Option<TargetLine<'a>>,
+    /// Per period, whether its values were re-estimated onto other boundaries; a dashed vertical
+    /// line marks each break between re-estimated and original values. Empty: none.
+    pub reestimated: Vec<bool>,
     /// Width of the picture in px.
     pub width: f64,
     /// Height of the picture in px.
@@ -144,6 +147,19 @@ pub fn line_chart(spec: &LineChartSpec) -> String {
             num(y)
         ));
         svg.text(right, y - 5.0, &format!(r#"fill="{TEXT}" font-size="11" text-anchor="end""#), target.label);
+    }
+    // Breaks in the series: between a re-estimated period and an original one.
+    for i in 1..spec.periods.len().min(spec.reestimated.len()) {
+        if spec.reestimated[i] != spec.reestimated[i - 1] {
+            let x = (x_of(i - 1) + x_of(i)) / 2.0;
+            svg.push(&format!(
+                r##"<line class="break" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#1a1a1a" stroke-width="1" stroke-dasharray="4 3"/>"##,
+                num(top),
+                num(bottom),
+                x = num(x)
+            ));
+            svg.text(x + 3.0, top + 10.0, &format!(r#"fill="{TEXT}" font-size="11""#), "Bruch");
+        }
     }
     // The first series is drawn last, so that it lies on top.
     for (si, series) in spec.series.iter().enumerate().rev() {
@@ -275,6 +291,11 @@ fn describe(spec: &LineChartSpec) -> String {
     }
     if let Some(t) = &spec.target {
         let _ = write!(text, ". {}: {}{}", t.label, format_auto(t.value), spec.value_suffix);
+    }
+    let estimated: Vec<&str> =
+        spec.periods.iter().zip(&spec.reestimated).filter(|(_, r)| **r).map(|(p, _)| p.as_str()).collect();
+    if !estimated.is_empty() {
+        let _ = write!(text, ". Auf den aktuellen Gebietsstand umgeschätzt: {}", estimated.join(", "));
     }
     text.push('.');
     text

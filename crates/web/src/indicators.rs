@@ -5,8 +5,9 @@
 //! average of rates), the area in km² from the geometry (`flaeche_km2`), and the institutions
 //! located in the area.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
+use domain::crosswalk::Crosswalk;
 use domain::expression::Cells;
 use domain::indicator::{Computed, Definition, Kind, NotReported};
 use domain::uncertainty::{Judgement, significance};
@@ -201,6 +202,62 @@ impl KommuneAtlas {
         filters: &[(String, String)],
     ) -> f64 {
         AreaCells { atlas: self, layer, area, period: None }.institutions(attribute, filters)
+    }
+
+    /// An area's indicator over `periods`, all on the boundaries of `layer` (one version of a layer).
+    /// Periods in which another version of the layer was valid are re-estimated: numerator and
+    /// denominator are computed on that version's areas and carried over by surface shares
+    /// ([`Crosswalk::by_area`]), and the ratio is formed afterwards. Each value says whether it was
+    /// re-estimated.
+    pub fn indicator_series_on(
+        &self,
+        d: &Definition,
+        layer: &LayerVersion,
+        area: &Area,
+        periods: &[Period],
+    ) -> Vec<(Option<f64>, bool)> {
+        periods
+            .iter()
+            .map(|&p| {
+                let version = self.data.layer(layer.layer.key.as_str(), Some(p.start_year()));
+                match version {
+                    Some(v) if v.release != layer.release => (self.reestimated(d, v, layer, area, p), true),
+                    _ => (self.indicator(d, layer, area, Some(p)).ok().map(|c| c.value), false),
+                }
+            })
+            .collect()
+    }
+
+    /// The indicator of `area` (of `target`) in `period`, from the counts of the `source` version.
+    fn reestimated(
+        &self,
+        d: &Definition,
+        source: &LayerVersion,
+        target: &LayerVersion,
+        area: &Area,
+        period: Period,
+    ) -> Option<f64> {
+        let crosswalk = Crosswalk::by_area(&source.areas, &target.areas);
+        let counts = |expr: &domain::expression::Expr| -> HashMap<AreaKey, f64> {
+            source
+                .areas
+                .iter()
+                .filter_map(|a| {
+                    let cells = AreaCells { atlas: self, layer: source, area: a, period: Some(period) };
+                    Some((a.key.clone(), expr.evaluate(&cells).ok()?))
+                })
+                .collect()
+        };
+        let (numerators, _) = crosswalk.reestimate(&counts(&d.numerator));
+        let numerator = *numerators.get(&area.key)?;
+        match &d.denominator {
+            None => Some(d.factor * numerator),
+            Some(den) => {
+                let (denominators, _) = crosswalk.reestimate(&counts(den));
+                let denominator = *denominators.get(&area.key)?;
+                (denominator > 0.0 && denominator >= d.min_denominator).then(|| d.factor * numerator / denominator)
+            }
+        }
     }
 
     /// The stored value of a cell, or the sum over the child areas for additive variables.

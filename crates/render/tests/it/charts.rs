@@ -15,6 +15,7 @@ fn tiny_line_chart() -> String {
         y_label: "Anteil in %",
         value_suffix: " %",
         target: None,
+        reestimated: Vec::new(),
         width: 480.0,
         height: 260.0,
     })
@@ -68,6 +69,7 @@ fn line_chart_series_differ_in_dash_pattern_and_gaps_break_lines() {
         y_label: "",
         value_suffix: "",
         target: None,
+        reestimated: Vec::new(),
         width: 400.0,
         height: 200.0,
     });
@@ -90,6 +92,7 @@ fn line_chart_without_values_says_so() {
         y_label: "Anzahl",
         value_suffix: "",
         target: None,
+        reestimated: Vec::new(),
         width: 300.0,
         height: 200.0,
     });
@@ -226,6 +229,7 @@ fn values_beyond_the_f64_range_of_an_axis_give_an_empty_but_valid_chart() {
         y_label: "",
         value_suffix: "",
         target: None,
+        reestimated: Vec::new(),
         width: 300.0,
         height: 200.0,
     }));
@@ -240,6 +244,7 @@ fn a_target_line_is_drawn_labelled_and_described() {
         y_label: "%",
         value_suffix: " %",
         target: Some(render::TargetLine { label: "Ziel 2025", value: 45.0 }),
+        reestimated: Vec::new(),
         width: 400.0,
         height: 240.0,
     });
@@ -249,4 +254,24 @@ fn a_target_line_is_drawn_labelled_and_described() {
     assert!(text_of(child(doc.root_element(), "desc")).ends_with(". Ziel 2025: 45 %."));
     // The axis reaches the target even though no value does.
     assert!(svg.contains(">45<") || svg.contains(">50<"), "{svg}");
+}
+
+#[test]
+fn breaks_mark_where_values_were_reestimated() {
+    let svg = line_chart(&LineChartSpec {
+        title: "Kinder",
+        periods: vec!["2008".into(), "2009".into(), "2010".into(), "2011".into()],
+        series: vec![Series { name: "Quartier A", values: vec![Some(10.0), Some(11.0), Some(12.0), Some(12.5)] }],
+        y_label: "%",
+        value_suffix: " %",
+        target: None,
+        reestimated: vec![true, true, false, false],
+        width: 400.0,
+        height: 240.0,
+    });
+    let doc = check(&svg);
+    assert_eq!(with_class(&doc, "break").len(), 1);
+    assert!(
+        text_of(child(doc.root_element(), "desc")).ends_with("Auf den aktuellen Gebietsstand umgeschätzt: 2008, 2009.")
+    );
 }

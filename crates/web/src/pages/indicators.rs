@@ -18,11 +18,13 @@ use crate::{AppError, AppState};
 pub(super) struct IndicatorQuery {
     layer: Option<String>,
     year: Option<String>,
+    /// An area of the layer whose time series is drawn beside the city's.
+    gebiet: Option<String>,
 }
 
 impl IndicatorQuery {
     fn encode(&self) -> String {
-        let parts: Vec<String> = [("layer", &self.layer), ("year", &self.year)]
+        let parts: Vec<String> = [("layer", &self.layer), ("year", &self.year), ("gebiet", &self.gebiet)]
             .into_iter()
             .filter_map(|(k, v)| Some(format!("{k}={}", encode(v.as_ref()?))))
             .collect();
@@ -215,19 +217,39 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
     });
     let city_target = atlas.target(&key, d.key.as_str(), None);
     let target_label = city_target.map(|t| format!("Ziel {}", t.year));
-    // The city's value over time, with its target.
+    // The chosen area's values over time on the boundaries shown (re-estimated where other
+    // boundaries were valid), then the city's, with its target.
+    let chosen = match q.gebiet.as_deref().filter(|g| !g.is_empty()) {
+        Some(g) => Some(
+            layer
+                .areas
+                .iter()
+                .find(|a| a.key.as_str() == g)
+                .ok_or_else(|| AppError::NotFound(format!("kein Gebiet {g:?} in {}", layer.layer.name)))?,
+        ),
+        None => None,
+    };
+    let area_series = chosen.map(|a| (a, k.indicator_series_on(d, layer, a, &periods)));
+    let reestimated: Vec<bool> =
+        area_series.as_ref().map(|(_, s)| s.iter().map(|(_, r)| *r).collect()).unwrap_or_default();
     let series = k.city(None).map(|(l, a)| {
         let values: Vec<Option<f64>> =
             periods.iter().map(|p| k.indicator(d, l, a, Some(*p)).ok().map(|c| c.value)).collect();
+        let mut lines = Vec::new();
+        if let Some((area, s)) = &area_series {
+            lines.push(render::Series { name: &area.name, values: s.iter().map(|(v, _)| *v).collect() });
+        }
+        lines.push(render::Series { name: &a.name, values });
         render::line_chart(&render::LineChartSpec {
             title: &format!("{} – {}", d.label, a.name),
             periods: periods.iter().map(ToString::to_string).collect(),
-            series: vec![render::Series { name: &a.name, values }],
+            series: lines,
             y_label: &d.unit,
             value_suffix: if d.unit == "%" { " %" } else { "" },
             target: city_target
                 .zip(target_label.as_deref())
                 .map(|(t, label)| render::TargetLine { label, value: t.value }),
+            reestimated: reestimated.clone(),
             width: 560.0,
             height: 300.0,
         })
@@ -269,7 +291,13 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
                         dt { "Leitfaden" } dd { (d.bereich.letter()) " " (d.bereich.label()) ", " (d.tier.label()) ", " (d.stage.label()) }
                     }
                     @if let Some(chart) = series {
-                        figure { figcaption { "Zeitreihe der Gesamtstadt" } (svg(chart)) }
+                        figure id="zeitreihe" {
+                            figcaption { "Zeitreihe" @if let Some(a) = chosen { " von " (a.name) " und" } " der Gesamtstadt" }
+                            (svg(chart))
+                            @if reestimated.contains(&true) {
+                                p class="hint" { "Werte vor dem Bruch sind auf den Gebietsstand der Karte umgeschätzt (" (domain::crosswalk::Basis::Area.label()) "): Zähler und Nenner werden mit den Flächenanteilen übertragen, dann wird die Quote gebildet." }
+                            }
+                        }
                     }
                 }
                 section aria-labelledby="karte" {
@@ -278,6 +306,10 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
                         label { "Ebene" select name="layer" { @for l in &layers { option value=(l.layer.key) selected[l.layer.key == layer.layer.key] { (l.layer.name) } } } }
                         @if !periods.is_empty() {
                             label { "Jahr" select name="year" { @for p in &periods { option value=(p) selected[Some(*p) == period] { (p) } } } }
+                            label { "Zeitreihe für" select name="gebiet" {
+                                option value="" selected[chosen.is_none()] { "nur Gesamtstadt" }
+                                @for a in &layer.areas { option value=(a.key) selected[chosen.is_some_and(|c| c.key == a.key)] { (a.name) } }
+                            } }
                         }
                         button type="submit" { "Anzeigen" }
                     }
@@ -422,7 +454,7 @@ fn overview_markup(atlas: &Atlas, key: String, q: IndicatorQuery) -> Result<Mark
                     thead { tr {
                         th scope="col" { "Gebiet" }
                         @for (d, period, _) in &columns {
-                            th scope="col" { a href=(format!("/atlas/{key}/indikator/{}{}", d.key, IndicatorQuery { layer: Some(layer.layer.key.to_string()), year: period.map(|p| p.to_string()) }.encode())) { (d.label) }
+                            th scope="col" { a href=(format!("/atlas/{key}/indikator/{}{}", d.key, IndicatorQuery { layer: Some(layer.layer.key.to_string()), year: period.map(|p| p.to_string()), gebiet: None }.encode())) { (d.label) }
                                 br; small { (d.unit) ", " (period.map_or_else(|| "aktuell".to_owned(), |p| p.to_string())) } }
                         }
                     } }

@@ -147,6 +147,7 @@ fn profile_markup(
         y_label: &unit,
         value_suffix: suffix,
         target: None,
+        reestimated: Vec::new(),
         width: 560.0,
         height: 320.0,
     });

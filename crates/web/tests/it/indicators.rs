@@ -227,3 +227,54 @@ gebiet = "1"
     assert!(html.contains("mindestens 12,0 % bis 2030: es fehlen 2,0 %"), "{html}");
     assert!(html.contains(r#"class="target""#) && html.contains(">Ziel 2030<"), "the chart draws the target line");
 }
+
+#[tokio::test]
+async fn a_time_series_on_new_boundaries_reestimates_the_old_years_and_marks_the_break() {
+    use domain::{Layer, Validity, Value};
+    use geo::{MultiPolygon, polygon};
+    let store = testdorf();
+    // New boundaries from 2013: "Neu 1" is the west half of Quartier 1, "Neu 2" the rest.
+    let rect = |x0: f64, x1: f64| {
+        MultiPolygon::new(vec![polygon![(x: x0, y: 50.0), (x: x1, y: 50.0), (x: x1, y: 50.1), (x: x0, y: 50.1)]])
+    };
+    let layer = store::Content::Layer {
+        layer: Layer {
+            key: "quartier".parse().unwrap(),
+            name: "Quartiere".into(),
+            parent: Some("stadt".parse().unwrap()),
+        },
+        validity: Validity { from: Some(2013), to: None },
+        areas: vec![
+            crate::area("N1", "Neu 1", Some("0"), rect(8.0, 8.05)),
+            crate::area("N2", "Neu 2", Some("0"), rect(8.05, 8.2)),
+        ],
+    };
+    store.import(crate::release("Quartiere ab 2013", domain::Audience::Public, layer)).unwrap();
+    let n = Value::Number;
+    let observations = vec![
+        crate::obs("quartier", "N1", 2013, "", n(300.0)),
+        crate::obs("quartier", "N1", 2013, "alter=00 - < 18", n(60.0)),
+        crate::obs("quartier", "N1", 2013, "alter=18 und älter", n(240.0)),
+        crate::obs("stadt", "0", 2013, "", n(1150.0)),
+    ];
+    let variables = vec![domain::Variable {
+        key: "einwohner".parse().unwrap(),
+        label: "Einwohner".into(),
+        unit: domain::Unit::Count,
+        share_of: None,
+    }];
+    store
+        .import(crate::release(
+            "Einwohner 2013",
+            domain::Audience::Public,
+            store::Content::Statistics { variables, observations },
+        ))
+        .unwrap();
+    let (status, html) = get_on(store, "/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2013&gebiet=N1").await;
+    assert_eq!(status, 200, "{html}");
+    // 2012 on the new boundaries: half of Quartier 1 (50 of 500 under 18) = 25 of 250 = 10 %;
+    // 2013 as delivered: 60 of 300 = 20 %.
+    assert!(html.contains("Neu 1, 2012: 10 %") && html.contains("Neu 1, 2013: 20 %"), "{html}");
+    assert!(html.contains("Auf den aktuellen Gebietsstand umgeschätzt: 2011, 2012"), "{html}");
+    assert!(html.contains(r#"class="break""#));
+}

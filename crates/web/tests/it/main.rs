@@ -41,7 +41,7 @@ pub(crate) fn release(title: &str, audience: Audience, content: Content) -> NewR
     }
 }
 
-fn area(key: &str, name: &str, parent: Option<&str>, geometry: MultiPolygon<f64>) -> Area {
+pub(crate) fn area(key: &str, name: &str, parent: Option<&str>, geometry: MultiPolygon<f64>) -> Area {
     Area {
         key: key.parse().unwrap(),
         name: name.into(),
@@ -51,7 +51,7 @@ fn area(key: &str, name: &str, parent: Option<&str>, geometry: MultiPolygon<f64>
     }
 }
 
-fn obs(layer: &str, area: &str, year: i32, breakdown: &str, value: Value) -> (LayerKey, Observation) {
+pub(crate) fn obs(layer: &str, area: &str, year: i32, breakdown: &str, value: Value) -> (LayerKey, Observation) {
     (
         layer.parse().unwrap(),
         Observation {
