@@ -481,7 +481,7 @@ async fn indicator_values(
         .copied()
         .ok_or_else(|| AppError::NotFound(format!("indicator {indicator:?} has no values on this layer")))?;
         let period = period.or_else(|| k.indicator_periods(d).last().copied());
-        let (values, city) = k.indicator_values(d, layer, period);
+        let (values, city) = k.indicator_values(d, layer, period, None);
         let rows: Vec<serde_json::Value> = values
             .iter()
             .map(|v| {

@@ -142,15 +142,17 @@ impl KommuneAtlas {
         d.compute(&AreaCells { atlas: self, layer, area, period })
     }
 
-    /// The values of a definition for all areas of a layer, each judged against the city's value.
+    /// The values of a definition for all areas of a layer, each judged against the benchmark's
+    /// value: the city's, or that of a chosen area (of any layer).
     pub fn indicator_values<'a>(
         &self,
         d: &Definition,
         layer: &'a LayerVersion,
         period: Option<Period>,
+        benchmark: Option<(&LayerVersion, &Area)>,
     ) -> (Vec<AreaIndicator<'a>>, Option<Computed>) {
         let year = period.map(Period::start_year);
-        let city = self.city(year).and_then(|(l, a)| self.indicator(d, l, a, period).ok());
+        let city = benchmark.or_else(|| self.city(year)).and_then(|(l, a)| self.indicator(d, l, a, period).ok());
         let values = layer
             .areas
             .iter()

@@ -20,6 +20,51 @@ pub(super) struct IndicatorQuery {
     year: Option<String>,
     /// An area of the layer whose time series is drawn beside the city's.
     gebiet: Option<String>,
+    /// The area the others are compared with, `layer:key`; the city when absent.
+    vergleich: Option<String>,
+}
+
+/// The benchmark area of a `vergleich=layer:key` query, in the version valid in the period.
+fn chosen_benchmark<'a>(
+    k: &'a KommuneAtlas,
+    q: &IndicatorQuery,
+    period: Option<Period>,
+) -> Result<Option<(&'a store::LayerVersion, &'a domain::Area)>, PageError> {
+    let Some(choice) = q.vergleich.as_deref().filter(|v| !v.is_empty()) else { return Ok(None) };
+    let (layer, key) = choice
+        .split_once(':')
+        .ok_or_else(|| AppError::BadRequest(format!("vergleich {choice:?}: erwartet ebene:schlüssel")))?;
+    let version = k
+        .data
+        .layer(layer, period.map(Period::start_year))
+        .ok_or_else(|| AppError::NotFound(format!("keine Ebene {layer:?}")))?;
+    let area = version
+        .areas
+        .iter()
+        .find(|a| a.key.as_str() == key)
+        .ok_or_else(|| AppError::NotFound(format!("kein Gebiet {key:?} in {layer:?}")))?;
+    Ok(Some((version, area)))
+}
+
+/// The areas offered as benchmarks: those of the layers above `layer` (the city first).
+fn benchmark_options<'a>(k: &'a KommuneAtlas, layer: &store::LayerVersion) -> Vec<(String, &'a str)> {
+    let mut options = Vec::new();
+    let mut parent = layer.layer.parent.as_ref();
+    let mut chain = Vec::new();
+    while let Some(p) = parent {
+        let Some(v) = k.data.layer(p.as_str(), None) else { break };
+        if chain.len() > 8 {
+            break;
+        }
+        chain.push(v);
+        parent = v.layer.parent.as_ref();
+    }
+    for v in chain.into_iter().rev().filter(|v| v.areas.len() > 1) {
+        for a in &v.areas {
+            options.push((format!("{}:{}", v.layer.key, a.key), a.name.as_str()));
+        }
+    }
+    options
 }
 
 impl IndicatorQuery {
@@ -186,7 +231,10 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
         return Err(AppError::NotFound(format!("{} ist nicht berechenbar: {}", d.label, reasons.join(", "))).into());
     }
     let (layer, period, periods) = choose(k, d, &q)?;
-    let (values, city) = k.indicator_values(d, layer, period);
+    let benchmark = chosen_benchmark(k, &q, period)?;
+    let benchmark_label = benchmark.map_or_else(|| "Gesamtstadt".to_owned(), |(_, a)| a.name.clone());
+    let benchmark_name = benchmark.map_or_else(|| "der Gesamtstadt".to_owned(), |(_, a)| a.name.clone());
+    let (values, city) = k.indicator_values(d, layer, period, benchmark);
     let numbers: Vec<f64> = values.iter().filter_map(|v| v.result.as_ref().ok().map(|c| c.value)).collect();
     let breaks = domain::classify::breaks(&numbers, domain::classify::ClassMethod::Quantile, 5);
     let texts: Vec<String> = values.iter().map(|v| result_text(d, &v.result)).collect();
@@ -306,6 +354,12 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
                         label { "Ebene" select name="layer" { @for l in &layers { option value=(l.layer.key) selected[l.layer.key == layer.layer.key] { (l.layer.name) } } } }
                         @if !periods.is_empty() {
                             label { "Jahr" select name="year" { @for p in &periods { option value=(p) selected[Some(*p) == period] { (p) } } } }
+                            label { "Vergleich mit" select name="vergleich" {
+                                option value="" selected[benchmark.is_none()] { "Gesamtstadt" }
+                                @for (value, name) in benchmark_options(k, layer) {
+                                    option value=(value) selected[q.vergleich.as_deref() == Some(value.as_str())] { (name) }
+                                }
+                            } }
                             label { "Zeitreihe für" select name="gebiet" {
                                 option value="" selected[chosen.is_none()] { "nur Gesamtstadt" }
                                 @for a in &layer.areas { option value=(a.key) selected[chosen.is_some_and(|c| c.key == a.key)] { (a.name) } }
@@ -320,9 +374,9 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
                 }
             }
             section aria-labelledby="gebiete" {
-                h2 id="gebiete" { "Alle Gebiete im Vergleich mit der Gesamtstadt" }
-                @if let (Some(t), Some(c)) = (city_target, &city) { (target_note(d, t, c.value, period)) }
-                @if let Some(c) = &city { p { "Gesamtstadt: " strong { (value_text(d, c.value)) } @if c.interval.is_some() { " (95 %: " (interval_text(d, c)) ")" } ". Vergleich: Liegt das 95-%-Konfidenzintervall eines Gebiets ganz über oder unter dem Wert der Gesamtstadt, ist der Unterschied signifikant (Verfahren der englischen Fingertips-Profile)." } }
+                h2 id="gebiete" { "Alle Gebiete im Vergleich mit " (benchmark_name) }
+                @if let (Some(t), Some(c), None) = (city_target, &city, benchmark) { (target_note(d, t, c.value, period)) }
+                @if let Some(c) = &city { p { (benchmark_label) ": " strong { (value_text(d, c.value)) } @if c.interval.is_some() { " (95 %: " (interval_text(d, c)) ")" } ". Vergleich: Liegt das 95-%-Konfidenzintervall eines Gebiets ganz über oder unter dem Wert der Gesamtstadt, ist der Unterschied signifikant (Verfahren der englischen Fingertips-Profile)." } }
                 (area_table(atlas, &key, d, layer, &values))
             }
             (sources(&releases))
@@ -423,6 +477,8 @@ fn overview_markup(atlas: &Atlas, key: String, q: IndicatorQuery) -> Result<Mark
     .ok_or_else(|| AppError::NotFound("keine Ebene".into()))?;
     let year =
         q.year.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let benchmark = chosen_benchmark(k, &q, year)?;
+    let benchmark_name = benchmark.map_or_else(|| "der Gesamtstadt".to_owned(), |(_, a)| a.name.clone());
     // Indicators with an interval, computable here, with values on this layer.
     let columns: Vec<(&Definition, Option<Period>, Vec<AreaIndicator<'_>>)> = atlas
         .catalogue
@@ -432,20 +488,26 @@ fn overview_markup(atlas: &Atlas, key: String, q: IndicatorQuery) -> Result<Mark
         .map(|d| {
             let periods = k.indicator_periods(d);
             let period = year.filter(|y| periods.contains(y)).or_else(|| periods.last().copied());
-            let (values, _) = k.indicator_values(d, layer, period);
+            let (values, _) = k.indicator_values(d, layer, period, benchmark);
             (d, period, values)
         })
         .collect();
-    let title = format!("Übersicht: {} im Vergleich mit der Gesamtstadt", layer.layer.name);
+    let title = format!("Übersicht: {} im Vergleich mit {benchmark_name}", layer.layer.name);
     Ok(page(
         &title,
         Some((&key, &k.data.kommune.name)),
         "indikatoren",
         html! {
             h1 { (title) }
-            p { "Jede Zelle zeigt den Wert des Gebiets; Farbe und Zeichen sagen, ob er signifikant besser (▲), ähnlich (●) oder schlechter (▼) als der Wert der Gesamtstadt ist – bei Indikatoren ohne Bewertung höher (△) oder niedriger (▽). Grundlage ist das 95-%-Konfidenzintervall (Wilson für Anteile, exakt nach Poisson für Raten)." }
+            p { "Jede Zelle zeigt den Wert des Gebiets; Farbe und Zeichen sagen, ob er signifikant besser (▲), ähnlich (●) oder schlechter (▼) als der Vergleichswert ist – bei Indikatoren ohne Bewertung höher (△) oder niedriger (▽). Grundlage ist das 95-%-Konfidenzintervall (Wilson für Anteile, exakt nach Poisson für Raten)." }
             form class="controls inline" method="get" action=(format!("/atlas/{key}/indikatoren/uebersicht")) {
                 label { "Ebene" select name="layer" { @for l in &keys { @if let Some(v) = k.data.layer(l.as_str(), None) { option value=(l) selected[v.layer.key == layer.layer.key] { (v.layer.name) } } } } }
+                label { "Vergleich mit" select name="vergleich" {
+                    option value="" selected[benchmark.is_none()] { "Gesamtstadt" }
+                    @for (value, name) in benchmark_options(k, layer) {
+                        option value=(value) selected[q.vergleich.as_deref() == Some(value.as_str())] { (name) }
+                    }
+                } }
                 button type="submit" { "Anzeigen" }
             }
             div class="scroll" role="region" tabindex="0" aria-label="Übersicht der Indikatoren" {
@@ -454,7 +516,7 @@ fn overview_markup(atlas: &Atlas, key: String, q: IndicatorQuery) -> Result<Mark
                     thead { tr {
                         th scope="col" { "Gebiet" }
                         @for (d, period, _) in &columns {
-                            th scope="col" { a href=(format!("/atlas/{key}/indikator/{}{}", d.key, IndicatorQuery { layer: Some(layer.layer.key.to_string()), year: period.map(|p| p.to_string()), gebiet: None }.encode())) { (d.label) }
+                            th scope="col" { a href=(format!("/atlas/{key}/indikator/{}{}", d.key, IndicatorQuery { layer: Some(layer.layer.key.to_string()), year: period.map(|p| p.to_string()), gebiet: None, vergleich: None }.encode())) { (d.label) }
                                 br; small { (d.unit) ", " (period.map_or_else(|| "aktuell".to_owned(), |p| p.to_string())) } }
                         }
                     } }

@@ -278,3 +278,23 @@ async fn a_time_series_on_new_boundaries_reestimates_the_old_years_and_marks_the
     assert!(html.contains("Auf den aktuellen Gebietsstand umgeschätzt: 2011, 2012"), "{html}");
     assert!(html.contains(r#"class="break""#));
 }
+
+#[tokio::test]
+async fn any_area_can_be_the_benchmark() {
+    let (status, html) =
+        get("/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2012&vergleich=quartier:2").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Alle Gebiete im Vergleich mit Neustadt"), "{html}");
+    assert!(html.contains("Neustadt: <strong>28,3 %</strong>"));
+    // Quartier 1 (10,0 %, interval 7,7–12,9) lies below Neustadt's 28,3 %; Neustadt is similar to itself.
+    assert!(html.contains("▽ niedriger") && html.contains("● ähnlich"), "{html}");
+    let (status, grid) = get("/atlas/testdorf/indikatoren/uebersicht?layer=quartier&vergleich=quartier:2").await;
+    assert_eq!(status, 200);
+    assert!(
+        grid.contains("im Vergleich mit Neustadt")
+            && grid.contains(r#"<td class="num j-similar" title="ähnlich">● 28,3 %</td>"#),
+        "{grid}"
+    );
+    assert_eq!(get("/atlas/testdorf/indikator/anteil_u18?vergleich=quartier:9").await.0, 404);
+    assert_eq!(get("/atlas/testdorf/indikator/anteil_u18?vergleich=9").await.0, 400);
+}
