@@ -110,6 +110,36 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
             let observations = import::check_area_keys(&data, &known)?;
             Content::Statistics { variables: data.variables, observations }
         }
+        ContentSpec::Crosswalk(spec) => {
+            let crosswalk = import::read_crosswalk(&spec)?;
+            // Every key must name an area of the layer version the table links.
+            let mut problems = Vec::new();
+            for (layer, year, keys) in [
+                (&spec.from_layer, spec.from_year, crosswalk.rows().iter().map(|r| r.0.clone()).collect::<Vec<_>>()),
+                (&spec.to_layer, spec.to_year, crosswalk.rows().iter().map(|r| r.1.clone()).collect::<Vec<_>>()),
+            ] {
+                let versions = store.layer_versions(kommune, layer.as_str())?;
+                let Some(version) = versions.iter().find(|v| year.is_none_or(|y| v.validity.contains(y))) else {
+                    return Err(ImportFailure::MissingLayer {
+                        manifest: path.display().to_string(),
+                        kommune: kommune.to_owned(),
+                        layer: layer.to_string(),
+                    });
+                };
+                let known: HashSet<&domain::AreaKey> = version.areas.iter().map(|a| &a.key).collect();
+                for key in keys.iter().filter(|k| !known.contains(k)) {
+                    problems.push(import::ImportError::new(
+                        import::Position::file(spec.file.display().to_string()),
+                        format!("unknown area key {:?}: not in layer {layer}", key.as_str()),
+                    ));
+                }
+            }
+            if !problems.is_empty() {
+                problems.dedup_by(|a, b| a.message == b.message);
+                return Err(ImportFailure::Input(ImportErrors(problems)));
+            }
+            Content::Crosswalk { from: (spec.from_layer, spec.from_year), to: (spec.to_layer, spec.to_year), crosswalk }
+        }
         ContentSpec::Institutions(spec) => {
             Content::Institutions { institutions: import::read_institutions(&spec)?, collection: spec.collection }
         }

@@ -48,6 +48,7 @@
 //! ```
 
 mod catalogue;
+mod crosswalk;
 mod crs;
 mod error;
 mod institutions;
@@ -59,6 +60,7 @@ mod table;
 mod targets;
 
 pub use catalogue::{parse_catalogue, read_catalogue};
+pub use crosswalk::{CrosswalkSpec, read_crosswalk};
 pub use error::{ImportError, ImportErrors, Position};
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};

@@ -12,7 +12,7 @@ use crate::error::{ImportErrors, Position};
 use crate::number::Decimal;
 use crate::table::{Encoding, Lines};
 
-fn parsed<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(d: D) -> Result<T, D::Error> {
+pub(crate) fn parsed<'de, D: Deserializer<'de>, T: FromStr<Err: Display>>(d: D) -> Result<T, D::Error> {
     String::deserialize(d)?.parse().map_err(D::Error::custom)
 }
 
@@ -491,15 +491,18 @@ pub enum ContentSpec {
     Statistics(StatisticsSpec),
     /// Institutions.
     Institutions(InstitutionsSpec),
+    /// A crosswalk table between two layers or boundary versions.
+    Crosswalk(crate::crosswalk::CrosswalkSpec),
 }
 
 impl ContentSpec {
-    /// The release kind stored with it: `layer`, `statistics` or `institutions`.
+    /// The release kind stored with it: `layer`, `statistics`, `institutions` or `crosswalk`.
     pub fn kind(&self) -> &'static str {
         match self {
             ContentSpec::Layer(_) => "layer",
             ContentSpec::Statistics(_) => "statistics",
             ContentSpec::Institutions(_) => "institutions",
+            ContentSpec::Crosswalk(_) => "crosswalk",
         }
     }
 
@@ -509,6 +512,7 @@ impl ContentSpec {
             ContentSpec::Layer(s) => &s.file,
             ContentSpec::Statistics(s) => &s.file,
             ContentSpec::Institutions(s) => &s.file,
+            ContentSpec::Crosswalk(s) => &s.file,
         }
     }
 
@@ -518,6 +522,7 @@ impl ContentSpec {
             ContentSpec::Layer(s) => &mut s.file,
             ContentSpec::Statistics(s) => &mut s.file,
             ContentSpec::Institutions(s) => &mut s.file,
+            ContentSpec::Crosswalk(s) => &mut s.file,
         };
         *file = base.join(&*file);
     }
@@ -542,6 +547,8 @@ struct RawManifest {
     statistics: Option<StatisticsSpec>,
     #[serde(default)]
     institutions: Option<InstitutionsSpec>,
+    #[serde(default)]
+    crosswalk: Option<crate::crosswalk::CrosswalkSpec>,
 }
 
 /// Parses a manifest from TOML text; `file` names it in errors. Paths stay as written.
@@ -556,14 +563,15 @@ pub fn parse_manifest(text: &str, file: &str) -> Result<Manifest, ImportErrors> 
         }
         ImportErrors::one(position, e.message().trim_end_matches('\n').to_owned())
     })?;
-    let content = match (raw.layer, raw.statistics, raw.institutions) {
-        (Some(l), None, None) => ContentSpec::Layer(l),
-        (None, Some(s), None) => ContentSpec::Statistics(s),
-        (None, None, Some(i)) => ContentSpec::Institutions(i),
+    let content = match (raw.layer, raw.statistics, raw.institutions, raw.crosswalk) {
+        (Some(l), None, None, None) => ContentSpec::Layer(l),
+        (None, Some(s), None, None) => ContentSpec::Statistics(s),
+        (None, None, Some(i), None) => ContentSpec::Institutions(i),
+        (None, None, None, Some(c)) => ContentSpec::Crosswalk(c),
         _ => {
             return Err(ImportErrors::one(
                 Position::file(file),
-                "a manifest needs exactly one of [layer], [statistics] and [institutions]",
+                "a manifest needs exactly one of [layer], [statistics], [institutions] and [crosswalk]",
             ));
         }
     };

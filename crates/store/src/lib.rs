@@ -22,7 +22,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::Connection;
 
-pub use read::{InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredObservation, VariableInfo};
+pub use read::{
+    InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredObservation, VariableInfo,
+};
 pub use write::{Content, NewRelease};
 
 use domain::{Audience, LayerKey, ReleaseId};

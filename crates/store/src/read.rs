@@ -40,6 +40,21 @@ pub struct KommuneData {
     pub observations: Vec<StoredObservation>,
     /// The institutions of the newest visible release of each collection, by key.
     pub institutions: Vec<InstitutionRecord>,
+    /// The newest visible crosswalk between each pair of layer versions.
+    pub crosswalks: Vec<StoredCrosswalk>,
+}
+
+/// A crosswalk as stored: between the versions of two layers valid in the given years.
+#[derive(Debug, Clone)]
+pub struct StoredCrosswalk {
+    /// Source layer and the year its version is valid in (`None`: the newest version).
+    pub from: (LayerKey, Option<i32>),
+    /// Target layer and year.
+    pub to: (LayerKey, Option<i32>),
+    /// The shares.
+    pub crosswalk: domain::crosswalk::Crosswalk,
+    /// The release it comes from.
+    pub release: ReleaseId,
 }
 
 impl KommuneData {
@@ -289,6 +304,7 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
             variables: Vec::new(),
             observations: Vec::new(),
             institutions: Vec::new(),
+            crosswalks: Vec::new(),
         });
     }
     let index_of = |release: i64| -> Option<usize> {
@@ -375,6 +391,39 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
     }
     for k in &mut kommunen {
         k.institutions.sort_by(|a, b| a.institution.key.cmp(&b.institution.key));
+    }
+
+    // Crosswalks: the newest visible release per (source, target).
+    let mut stmt = conn.prepare(
+        "SELECT release_id, from_layer, from_year, to_layer, to_year, from_key, to_key, share FROM crosswalk_share
+         ORDER BY release_id DESC, from_key, to_key",
+    )?;
+    type ShareRow = (i64, String, Option<i32>, String, Option<i32>, String, String, f64);
+    let rows: Vec<ShareRow> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    type LayerYear = (String, Option<i32>);
+    type Shares = Vec<(AreaKey, AreaKey, f64)>;
+    let mut grouped: Vec<(i64, LayerYear, LayerYear, Shares)> = Vec::new();
+    for (release, fl, fy, tl, ty, f, t, share) in rows {
+        let row = (key::<AreaKey>("crosswalk_share", f)?, key::<AreaKey>("crosswalk_share", t)?, share);
+        match grouped.last_mut() {
+            Some(g) if g.0 == release => g.3.push(row),
+            _ => grouped.push((release, (fl, fy), (tl, ty), vec![row])),
+        }
+    }
+    for (release, from, to, shares) in grouped {
+        let Some(&slot) = slots.get(&release) else { continue };
+        let pair =
+            |l: String, y| -> Result<(LayerKey, Option<i32>), StoreError> { Ok((key("crosswalk_share", l)?, y)) };
+        let (from, to) = (pair(from.0, from.1)?, pair(to.0, to.1)?);
+        if kommunen[slot].crosswalks.iter().any(|c| c.from == from && c.to == to) {
+            continue;
+        }
+        let crosswalk = domain::crosswalk::Crosswalk::from_shares(shares).map_err(|e| corrupt("crosswalk_share", e))?;
+        kommunen[slot].crosswalks.push(StoredCrosswalk { from, to, crosswalk, release: ReleaseId(release) });
     }
     Ok(Snapshot { kommunen })
 }

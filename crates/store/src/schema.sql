@@ -9,7 +9,7 @@ CREATE TABLE kommune (
 CREATE TABLE release (
     id          INTEGER PRIMARY KEY,
     kommune     TEXT NOT NULL REFERENCES kommune(key),
-    kind        TEXT NOT NULL CHECK (kind IN ('layer', 'statistics', 'institutions')),
+    kind        TEXT NOT NULL CHECK (kind IN ('layer', 'statistics', 'institutions', 'crosswalk')),
     title       TEXT NOT NULL,
     source      TEXT NOT NULL,
     licence     TEXT NOT NULL,
@@ -78,4 +78,18 @@ CREATE TABLE institution (
     lat        REAL NOT NULL,
     attributes TEXT NOT NULL, -- JSON array of [label, value] pairs
     PRIMARY KEY (release_id, key)
+);
+
+-- A crosswalk table: the share of each source area's count that goes to each target area, between
+-- the versions of two layers valid in the given years (the newest versions where no year is given).
+CREATE TABLE crosswalk_share (
+    release_id INTEGER NOT NULL REFERENCES release(id),
+    from_layer TEXT NOT NULL,
+    from_year  INTEGER,
+    to_layer   TEXT NOT NULL,
+    to_year    INTEGER,
+    from_key   TEXT NOT NULL,
+    to_key     TEXT NOT NULL,
+    share      REAL NOT NULL CHECK (share >= 0 AND share <= 1),
+    PRIMARY KEY (release_id, from_key, to_key)
 );

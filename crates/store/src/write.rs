@@ -49,6 +49,15 @@ pub enum Content {
         /// Each observation with the layer its area key belongs to.
         observations: Vec<(LayerKey, Observation)>,
     },
+    /// A crosswalk between two layers or boundary versions.
+    Crosswalk {
+        /// The source layer and the year its version is valid in (`None`: the newest).
+        from: (LayerKey, Option<i32>),
+        /// The target layer and year.
+        to: (LayerKey, Option<i32>),
+        /// The shares.
+        crosswalk: domain::crosswalk::Crosswalk,
+    },
     /// Points such as schools: the complete list of one collection.
     Institutions {
         /// The collection, e.g. `schulen`; a later release of it replaces this list.
@@ -64,6 +73,7 @@ impl Content {
             Content::Layer { .. } => "layer",
             Content::Statistics { .. } => "statistics",
             Content::Institutions { .. } => "institutions",
+            Content::Crosswalk { .. } => "crosswalk",
         }
     }
 }
@@ -164,6 +174,29 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                     o.breakdown.to_string(),
                     value,
                     symbol
+                ])?;
+            }
+        }
+        Content::Crosswalk { from, to, crosswalk } => {
+            for layer in [&from.0, &to.0] {
+                if !layer_exists(layer)? {
+                    return Err(StoreError::UnknownLayer { kommune: kommune.to_owned(), layer: layer.clone() });
+                }
+            }
+            let mut insert = tx.prepare(
+                "INSERT INTO crosswalk_share (release_id, from_layer, from_year, to_layer, to_year, from_key, to_key, share)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for (f, t, share) in crosswalk.rows() {
+                insert.execute(params![
+                    id,
+                    from.0.as_str(),
+                    from.1,
+                    to.0.as_str(),
+                    to.1,
+                    f.as_str(),
+                    t.as_str(),
+                    share
                 ])?;
             }
         }

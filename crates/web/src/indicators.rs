@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use domain::crosswalk::Crosswalk;
+use domain::crosswalk::{Basis, Crosswalk};
 use domain::expression::Cells;
 use domain::indicator::{Computed, Definition, Kind, NotReported};
 use domain::uncertainty::{Judgement, significance};
@@ -208,38 +208,60 @@ impl KommuneAtlas {
 
     /// An area's indicator over `periods`, all on the boundaries of `layer` (one version of a layer).
     /// Periods in which another version of the layer was valid are re-estimated: numerator and
-    /// denominator are computed on that version's areas and carried over by surface shares
-    /// ([`Crosswalk::by_area`]), and the ratio is formed afterwards. Each value says whether it was
-    /// re-estimated.
+    /// denominator are computed on that version's areas and carried over with an imported crosswalk
+    /// between the two versions where there is one, else by surface shares
+    /// ([`Crosswalk::by_area`]); the ratio is formed afterwards. Each value says whether it was
+    /// re-estimated, and the basis of the re-estimation is returned.
     pub fn indicator_series_on(
         &self,
         d: &Definition,
         layer: &LayerVersion,
         area: &Area,
         periods: &[Period],
-    ) -> Vec<(Option<f64>, bool)> {
-        periods
+    ) -> (Vec<(Option<f64>, bool)>, Option<Basis>) {
+        let mut basis = None;
+        let values = periods
             .iter()
             .map(|&p| {
                 let version = self.data.layer(layer.layer.key.as_str(), Some(p.start_year()));
                 match version {
-                    Some(v) if v.release != layer.release => (self.reestimated(d, v, layer, area, p), true),
+                    Some(v) if v.release != layer.release => {
+                        let (crosswalk, b) = self.crosswalk(v, layer);
+                        basis = Some(b);
+                        (self.reestimated(d, v, &crosswalk, area, p), true)
+                    }
                     _ => (self.indicator(d, layer, area, Some(p)).ok().map(|c| c.value), false),
                 }
             })
-            .collect()
+            .collect();
+        (values, basis)
     }
 
-    /// The indicator of `area` (of `target`) in `period`, from the counts of the `source` version.
+    /// The crosswalk from one layer version to another: an imported one that links them, or one
+    /// computed from the geometries.
+    pub fn crosswalk(&self, source: &LayerVersion, target: &LayerVersion) -> (Crosswalk, Basis) {
+        let links = |(layer, year): &(domain::LayerKey, Option<i32>), v: &LayerVersion| {
+            layer == &v.layer.key
+                && match year {
+                    Some(y) => v.validity.contains(*y),
+                    None => self.data.layer(v.layer.key.as_str(), None).is_some_and(|n| n.release == v.release),
+                }
+        };
+        match self.data.crosswalks.iter().find(|c| links(&c.from, source) && links(&c.to, target)) {
+            Some(c) => (c.crosswalk.clone(), Basis::Imported),
+            None => (Crosswalk::by_area(&source.areas, &target.areas), Basis::Area),
+        }
+    }
+
+    /// The indicator of `area` in `period`, from the counts of the `source` version carried over.
     fn reestimated(
         &self,
         d: &Definition,
         source: &LayerVersion,
-        target: &LayerVersion,
+        crosswalk: &Crosswalk,
         area: &Area,
         period: Period,
     ) -> Option<f64> {
-        let crosswalk = Crosswalk::by_area(&source.areas, &target.areas);
         let counts = |expr: &domain::expression::Expr| -> HashMap<AreaKey, f64> {
             source
                 .areas

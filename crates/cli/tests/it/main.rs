@@ -347,6 +347,23 @@ fn crosswalks_from_geometries_and_from_counts() {
     let share = rows.iter().find(|r| r.0 == "20104" && r.1 == "203").unwrap().2;
     assert!((share - 0.025659).abs() < 1e-5, "{share}");
 
+    // The table imports back as a crosswalk release; a key the layer lacks is refused.
+    let manifest = |file: &str| {
+        format!(
+            "[release]\nkommune = \"koeln\"\nkommune_name = \"Köln\"\ntitle = \"Umschlüsselung {file}\"\nsource = \"Test\"\nlicence = \"CC0\"\nattribution = \"Test\"\n\n[crosswalk]\nfile = \"{file}\"\nfrom_layer = \"stadtviertel\"\nto_layer = \"stadtteil\"\n"
+        )
+    };
+    std::fs::write(tmp.path().join("cw.toml"), manifest("cw.csv")).unwrap();
+    assert!(matches!(import_manifest(&store, &tmp.path().join("cw.toml"), "t").unwrap(), Imported::New(_)));
+    let snap = store.snapshot(Audience::Public).unwrap();
+    assert_eq!(snap.kommune("koeln").unwrap().crosswalks.len(), 1);
+    std::fs::write(tmp.path().join("bad.csv"), "von;nach;anteil\n99999;101;1\n").unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), manifest("bad.csv")).unwrap();
+    let before = store.data_version().unwrap();
+    let err = import_manifest(&store, &tmp.path().join("bad.toml"), "t").unwrap_err().to_string();
+    assert!(err.ends_with("bad.csv: unknown area key \"99999\": not in layer stadtviertel"), "{err}");
+    assert_eq!(store.data_version().unwrap(), before);
+
     let counts: CountsChoice = "stadtteil:einwohner:2012".parse().unwrap();
     let summary = run(&store, "koeln", &layer("stadtteil"), &layer("stadtbezirk"), Some(&counts), &out).unwrap();
     assert_eq!(summary.rows, 86, "each Stadtteil lies wholly in one Stadtbezirk");

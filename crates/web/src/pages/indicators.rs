@@ -278,6 +278,8 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
         None => None,
     };
     let area_series = chosen.map(|a| (a, k.indicator_series_on(d, layer, a, &periods)));
+    let basis = area_series.as_ref().and_then(|(_, (_, b))| *b);
+    let area_series = area_series.map(|(a, (s, _))| (a, s));
     let reestimated: Vec<bool> =
         area_series.as_ref().map(|(_, s)| s.iter().map(|(_, r)| *r).collect()).unwrap_or_default();
     let series = k.city(None).map(|(l, a)| {
@@ -342,8 +344,8 @@ fn sheet_markup(atlas: &Atlas, key: String, indicator: String, q: IndicatorQuery
                         figure id="zeitreihe" {
                             figcaption { "Zeitreihe" @if let Some(a) = chosen { " von " (a.name) " und" } " der Gesamtstadt" }
                             (svg(chart))
-                            @if reestimated.contains(&true) {
-                                p class="hint" { "Werte vor dem Bruch sind auf den Gebietsstand der Karte umgeschätzt (" (domain::crosswalk::Basis::Area.label()) "): Zähler und Nenner werden mit den Flächenanteilen übertragen, dann wird die Quote gebildet." }
+                            @if let Some(b) = basis {
+                                p class="hint" { "Werte vor dem Bruch sind auf den Gebietsstand der Karte umgeschätzt (" (b.label()) "): Zähler und Nenner werden übertragen, dann wird die Quote gebildet." }
                             }
                         }
                     }

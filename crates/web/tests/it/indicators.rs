@@ -230,6 +230,19 @@ gebiet = "1"
 
 #[tokio::test]
 async fn a_time_series_on_new_boundaries_reestimates_the_old_years_and_marks_the_break() {
+    let store = testdorf_with_new_boundaries();
+    let (status, html) = get_on(store, "/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2013&gebiet=N1").await;
+    assert_eq!(status, 200, "{html}");
+    // 2012 on the new boundaries: half of Quartier 1 (50 of 500 under 18) = 25 of 250 = 10 %;
+    // 2013 as delivered: 60 of 300 = 20 %.
+    assert!(html.contains("Neu 1, 2012: 10 %") && html.contains("Neu 1, 2013: 20 %"), "{html}");
+    assert!(html.contains("Auf den aktuellen Gebietsstand umgeschätzt: 2011, 2012"), "{html}");
+    assert!(html.contains(r#"class="break""#));
+    assert!(html.contains("nach Flächenanteilen umgeschätzt"));
+}
+
+/// Testdorf with new Quartier boundaries from 2013 (N1: the west half of Quartier 1, N2: the rest).
+fn testdorf_with_new_boundaries() -> store::Store {
     use domain::{Layer, Validity, Value};
     use geo::{MultiPolygon, polygon};
     let store = testdorf();
@@ -270,13 +283,32 @@ async fn a_time_series_on_new_boundaries_reestimates_the_old_years_and_marks_the
             store::Content::Statistics { variables, observations },
         ))
         .unwrap();
-    let (status, html) = get_on(store, "/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2013&gebiet=N1").await;
+    store
+}
+
+#[tokio::test]
+async fn an_imported_crosswalk_takes_precedence_over_surface_shares() {
+    let store = testdorf_with_new_boundaries();
+    let key = |k: &str| domain::AreaKey::new(k).unwrap();
+    // The Statistikstelle knows from its address register that only 20 % of Quartier 1's people live in N1.
+    let crosswalk = domain::crosswalk::Crosswalk::from_shares(vec![
+        (key("1"), key("N1"), 0.2),
+        (key("1"), key("N2"), 0.8),
+        (key("2"), key("N2"), 1.0),
+    ])
+    .unwrap();
+    let content = store::Content::Crosswalk {
+        from: ("quartier".parse().unwrap(), Some(2012)),
+        to: ("quartier".parse().unwrap(), Some(2013)),
+        crosswalk,
+    };
+    store.import(crate::release("Umschlüsselung 2013", domain::Audience::Public, content)).unwrap();
+    let (status, html) = get_on(store, "/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2013&gebiet=N2").await;
     assert_eq!(status, 200, "{html}");
-    // 2012 on the new boundaries: half of Quartier 1 (50 of 500 under 18) = 25 of 250 = 10 %;
-    // 2013 as delivered: 60 of 300 = 20 %.
-    assert!(html.contains("Neu 1, 2012: 10 %") && html.contains("Neu 1, 2013: 20 %"), "{html}");
-    assert!(html.contains("Auf den aktuellen Gebietsstand umgeschätzt: 2011, 2012"), "{html}");
-    assert!(html.contains(r#"class="break""#));
+    // 2012 on N2: (0,8 · 50 + 170) / (0,8 · 500 + 600) = 210 / 1000 = 21 %; by surface it would be
+    // (0,5 · 50 + 170) / (0,5 · 500 + 600) = 22,9 %.
+    assert!(html.contains("Neu 2, 2012: 21 %"), "{html}");
+    assert!(html.contains("nach einer eingelesenen Umschlüsselungstabelle umgeschätzt"));
 }
 
 #[tokio::test]
