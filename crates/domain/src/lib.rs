@@ -11,7 +11,8 @@
 //! - [`Release`]: every import is an immutable, dated release with source, licence and audience.
 //! - [`Institution`]: schools and other points.
 //! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities;
-//!   [`crosswalk`]: re-estimating counts on other areas.
+//!   [`crosswalk`]: re-estimating counts on other areas; [`composite`]: composite indices
+//!   (Sozialmonitoring).
 //! - [`uncertainty`]: Wilson and exact Poisson confidence intervals, Fingertips-style significance.
 //! - [`expression`]: the language of indicator numerators and denominators, evaluated on one
 //!   area's cells; [`indicator`]: indicator definitions and their computation.
@@ -24,6 +25,7 @@
 //! ```
 
 pub mod classify;
+pub mod composite;
 pub mod crosswalk;
 pub mod expression;
 pub mod geography;

@@ -1,0 +1,250 @@
+//! Composite indices over small areas (Sozialmonitoring): normalise each indicator, weight and
+//! aggregate, re-standardise, and cut into classes – the Berlin "Monitoring Soziale
+//! Stadtentwicklung" and the Hamburg RISE method are presets of this one procedure.
+//!
+//! ```
+//! use domain::composite::{Aggregation, Cutter, IndexSpec, Normalisation, Sd};
+//! // The constructed mini example of the methods brief (§1.7): 6 areas, 3 status indicators.
+//! let rows = vec![
+//!     vec![2.0, 5.0, 10.0], vec![4.0, 12.0, 25.0], vec![6.0, 18.0, 45.0],
+//!     vec![3.0, 8.0, 15.0], vec![9.0, 30.0, 70.0], vec![1.0, 3.0, 5.0],
+//! ];
+//! let spec = IndexSpec {
+//!     weights: vec![1.0, 1.0, 1.0],
+//!     normalisation: Normalisation::ZScore(Sd::Population),
+//!     aggregation: Aggregation::Sum,
+//!     restandardise: true,
+//!     cutter: Cutter::Cuts(vec![-1.0, 1.0, 1.5]),
+//! };
+//! let r = spec.compute(&rows).unwrap();
+//! assert_eq!(r.classes, [1, 1, 1, 1, 3, 0]);
+//! assert!((r.index[4] - 1.84886).abs() < 1e-5);
+//! ```
+
+/// Which standard deviation divides the deviations from the mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sd {
+    /// Divide by N (the Berlin MSS requires it; the sample SD misclassifies one PLR per edition).
+    Population,
+    /// Divide by N − 1.
+    Sample,
+}
+
+/// How each indicator is made comparable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Normalisation {
+    /// (x − mean) / sd over the included areas, unweighted.
+    ZScore(Sd),
+    /// (x − min) / (max − min), in [0, 1].
+    MinMax,
+    /// The rank, 1 for the lowest value; ties share their mean rank.
+    Rank,
+}
+
+/// How the normalised indicators of an area are combined.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Aggregation {
+    /// Σ wₖ·zₖ.
+    Sum,
+    /// Σ wₖ·zₖ / Σ wₖ.
+    WeightedMean,
+}
+
+/// How the index is cut into classes; class 0 is the lowest.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cutter {
+    /// Fixed cut points on the index, e.g. −1, +1, +1.5 (in SD units after re-standardisation); a
+    /// value equal to a cut belongs to the lower class except at the first cut, where it belongs to
+    /// the upper one (Berlin: I < −1 is "hoch", −1 ≤ I ≤ +1 "mittel", +1 < I ≤ +1.5, I > +1.5).
+    Cuts(Vec<f64>),
+    /// k classes of equal count (nearest rank).
+    Quantiles(usize),
+    /// k classes of equal width between minimum and maximum.
+    EqualWidth(usize),
+}
+
+/// A composite index: the weights (with sign: a negative weight turns an indicator around) and
+/// the method choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexSpec {
+    /// One weight per indicator column.
+    pub weights: Vec<f64>,
+    /// Normalisation of each indicator.
+    pub normalisation: Normalisation,
+    /// Aggregation of the normalised indicators.
+    pub aggregation: Aggregation,
+    /// Divide the aggregate by its own standard deviation (same SD kind as the z-scores).
+    pub restandardise: bool,
+    /// The class cutter.
+    pub cutter: Cutter,
+}
+
+/// Every intermediate value of an index computation, per area in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexResult {
+    /// The normalised indicators.
+    pub normalised: Vec<Vec<f64>>,
+    /// The aggregate before re-standardisation.
+    pub aggregate: Vec<f64>,
+    /// The index (re-standardised when asked).
+    pub index: Vec<f64>,
+    /// The class of each area, 0 the lowest.
+    pub classes: Vec<usize>,
+}
+
+/// Why an index cannot be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IndexError {
+    /// No area, or fewer than two.
+    #[error("an index needs at least two areas, got {0}")]
+    TooFewAreas(usize),
+    /// A row has another number of values than there are weights.
+    #[error("area {row} has {found} values, expected {expected}")]
+    WrongWidth {
+        /// 0-based row.
+        row: usize,
+        /// Values found.
+        found: usize,
+        /// Weights given.
+        expected: usize,
+    },
+    /// An indicator does not vary, so it cannot be standardised.
+    #[error("indicator {0} has the same value in every area")]
+    Constant(usize),
+    /// A value is not a finite number.
+    #[error("area {row}, indicator {column}: not a finite number")]
+    NotFinite {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+    },
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn sd(v: &[f64], kind: Sd) -> f64 {
+    let m = mean(v);
+    let ss: f64 = v.iter().map(|x| (x - m) * (x - m)).sum();
+    let n = match kind {
+        Sd::Population => v.len() as f64,
+        Sd::Sample => v.len() as f64 - 1.0,
+    };
+    (ss / n).sqrt()
+}
+
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let mean_rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            r[k] = mean_rank;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+impl IndexSpec {
+    /// Computes the index over `rows` (one row per included area, one value per indicator).
+    pub fn compute(&self, rows: &[Vec<f64>]) -> Result<IndexResult, IndexError> {
+        let (n, k) = (rows.len(), self.weights.len());
+        if n < 2 {
+            return Err(IndexError::TooFewAreas(n));
+        }
+        for (row, values) in rows.iter().enumerate() {
+            if values.len() != k {
+                return Err(IndexError::WrongWidth { row, found: values.len(), expected: k });
+            }
+            if let Some(column) = values.iter().position(|x| !x.is_finite()) {
+                return Err(IndexError::NotFinite { row, column });
+            }
+        }
+        let mut normalised = vec![vec![0.0; k]; n];
+        for c in 0..k {
+            let column: Vec<f64> = rows.iter().map(|r| r[c]).collect();
+            let values: Vec<f64> = match self.normalisation {
+                Normalisation::ZScore(kind) => {
+                    let (m, s) = (mean(&column), sd(&column, kind));
+                    if s == 0.0 {
+                        return Err(IndexError::Constant(c));
+                    }
+                    column.iter().map(|x| (x - m) / s).collect()
+                }
+                Normalisation::MinMax => {
+                    let lo = column.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    if hi == lo {
+                        return Err(IndexError::Constant(c));
+                    }
+                    column.iter().map(|x| (x - lo) / (hi - lo)).collect()
+                }
+                Normalisation::Rank => ranks(&column),
+            };
+            for (r, v) in values.into_iter().enumerate() {
+                normalised[r][c] = v;
+            }
+        }
+        let weight_sum: f64 = self.weights.iter().map(|w| w.abs()).sum();
+        let aggregate: Vec<f64> = normalised
+            .iter()
+            .map(|z| {
+                let s: f64 = z.iter().zip(&self.weights).map(|(z, w)| z * w).sum();
+                match self.aggregation {
+                    Aggregation::Sum => s,
+                    Aggregation::WeightedMean => s / weight_sum,
+                }
+            })
+            .collect();
+        let index = if self.restandardise {
+            let kind = match self.normalisation {
+                Normalisation::ZScore(kind) => kind,
+                _ => Sd::Population,
+            };
+            let s = sd(&aggregate, kind);
+            if s == 0.0 {
+                return Err(IndexError::Constant(k));
+            }
+            aggregate.iter().map(|x| x / s).collect()
+        } else {
+            aggregate.clone()
+        };
+        let classes = self.cutter.classes(&index);
+        Ok(IndexResult { normalised, aggregate, index, classes })
+    }
+}
+
+impl Cutter {
+    /// The class of each value, 0 the lowest.
+    pub fn classes(&self, values: &[f64]) -> Vec<usize> {
+        match self {
+            Cutter::Cuts(cuts) => values
+                .iter()
+                .map(|&x| cuts.iter().enumerate().filter(|(i, c)| if *i == 0 { x >= **c } else { x > **c }).count())
+                .collect(),
+            Cutter::Quantiles(k) | Cutter::EqualWidth(k) => {
+                let method = match self {
+                    Cutter::Quantiles(_) => crate::classify::ClassMethod::Quantile,
+                    _ => crate::classify::ClassMethod::EqualInterval,
+                };
+                match crate::classify::breaks(values, method, *k) {
+                    Some(b) => values.iter().map(|x| b.class_of(*x)).collect(),
+                    None => vec![0; values.len()],
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
