@@ -6,6 +6,7 @@
 //! exactly as it was and every problem is reported with file, line and column.
 
 pub mod crosswalk;
+pub mod index;
 pub mod indicators;
 
 use std::collections::HashSet;

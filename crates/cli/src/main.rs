@@ -88,6 +88,19 @@ enum Command {
         #[arg(long)]
         export_inputs: Option<PathBuf>,
     },
+    /// Compute a composite index (e.g. the Berlin MSS) over a plain CSV with one row per area,
+    /// without a store; writes every intermediate value.
+    Index {
+        /// The index configuration (TOML), e.g. data/indizes/berlin-mss.toml.
+        #[arg(long)]
+        config: PathBuf,
+        /// The areas: key, inhabitants at the window's dates, one column per indicator.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the result (`;`-separated CSV).
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// Compute a crosswalk: the shares with which one layer's counts are re-estimated on another
     /// layer or boundary version, from the geometries (or from a finer layer's counts).
     Crosswalk {
@@ -192,6 +205,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
         Command::Releases { store } => print_releases(&*open(&store)?)?,
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
+        Command::Index { config, input, output } => {
+            let config = import::read_index_config(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let outcome = bimo::index::run(&config, &input, &output)?;
+            eprintln!(
+                "{} areas in the index, {} left out; written to {}",
+                outcome.included,
+                outcome.excluded.len(),
+                output.display()
+            );
+            for (code, n) in &outcome.counts {
+                eprintln!("  {code}: {n}");
+            }
+        }
         Command::Crosswalk { store, kommune, from, to, counts, output } => {
             let summary = bimo::crosswalk::run(&*open(&store)?, &kommune, &from, &to, counts.as_ref(), &output)?;
             eprintln!("{} rows ({}) written to {}", summary.rows, summary.basis.label(), output.display());

@@ -371,3 +371,62 @@ fn crosswalks_from_geometries_and_from_counts() {
     let err = run(&store, "koeln", &layer("schulbezirk"), &layer("stadtbezirk"), None, &out).unwrap_err();
     assert_eq!(err.to_string(), "layer schulbezirk is not in the store");
 }
+
+#[test]
+fn the_berlin_mss_2019_is_reproduced_for_every_planungsraum() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = import::read_index_config(&root.join("data/indizes/berlin-mss.toml")).unwrap();
+    let input =
+        root.join("data/berlin-mss-2019/berlin-lor-monitoring-social-urban-development-2019-00-planning-areas.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    let output = tmp.path().join("mss.csv");
+    let outcome = bimo::index::run(&config, &input, &output).unwrap();
+    assert_eq!(outcome.included, 436);
+    // The published Gesamtindex counts of MSS 2019 (METHODS.md §1.4).
+    let expected = [
+        ("1+/-", 65),
+        ("1-", 2),
+        ("2+", 14),
+        ("2+/-", 243),
+        ("2-", 26),
+        ("3+", 14),
+        ("3+/-", 30),
+        ("3-", 3),
+        ("4+", 18),
+        ("4+/-", 19),
+        ("4-", 2),
+    ];
+    let counts: Vec<(&str, usize)> = outcome.counts.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+    assert_eq!(counts, expected);
+    // Every Planungsraum gets its published status and dynamic class.
+    let published: std::collections::HashMap<String, (String, String)> = csv::Reader::from_path(&input)
+        .unwrap()
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), (r[3].trim_end_matches(".0").to_owned(), r[5].to_owned()))
+        })
+        .collect();
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_path(&output).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (key, status, dynamic, index) =
+        (at("schluessel"), at("status_klasse"), at("dynamik_klasse"), at("status_index"));
+    let mut checked = 0;
+    for record in reader.records() {
+        let r = record.unwrap();
+        assert_eq!(published[&r[key]], (r[status].to_owned(), r[dynamic].to_owned()), "{}", &r[key]);
+        checked += 1;
+        // Unit-test vectors of §1.4: Stülerstraße I = −0.5243, Breite Straße −1.0052 (just below −1).
+        let expect = match &r[key] {
+            "01011101" => Some(-0.5243),
+            "04041241" => Some(-1.0052),
+            "05020523" => Some(3.3700),
+            _ => None,
+        };
+        if let Some(e) = expect {
+            assert!((r[index].parse::<f64>().unwrap() - e).abs() < 5e-5, "{}: {}", &r[key], &r[index]);
+        }
+    }
+    assert_eq!(checked, 436);
+}
