@@ -148,3 +148,6 @@ pub fn read_index_config(path: &Path) -> Result<IndexConfig, ImportErrors> {
         .map_err(|e| ImportErrors::one(Position::file(&file), format!("cannot read the index configuration: {e}")))?;
     parse_index_config(&text, &file)
 }
+
+#[cfg(test)]
+mod tests;
