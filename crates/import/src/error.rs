@@ -144,3 +144,17 @@ impl Errors {
 
 #[cfg(test)]
 mod tests;
+
+/// The position of a byte offset in a text file: 1-based line and column (in characters).
+pub(crate) fn text_position(text: &str, file: &str, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    Position::file(file).at_line(line).at_column(column.to_string())
+}
+
+/// A TOML error of `text` as an import error at its line and column.
+pub(crate) fn toml_error(text: &str, file: &str, e: &toml::de::Error) -> ImportErrors {
+    let at = e.span().map_or_else(|| Position::file(file), |s| text_position(text, file, s.start));
+    ImportErrors::one(at, e.message().trim_end_matches('\n').to_owned())
+}

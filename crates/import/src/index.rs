@@ -125,16 +125,7 @@ impl IndexPart {
 
 /// Parses an index configuration; `file` names it in errors.
 pub fn parse_index_config(text: &str, file: &str) -> Result<IndexConfig, ImportErrors> {
-    let config: IndexConfig = toml::from_str(text).map_err(|e| {
-        let mut position = Position::file(file);
-        if let Some(span) = e.span() {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() as u64 + 1;
-            let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-            position = position.at_line(line).at_column(column.to_string());
-        }
-        ImportErrors::one(position, e.message().trim_end_matches('\n').to_owned())
-    })?;
+    let config: IndexConfig = toml::from_str(text).map_err(|e| crate::error::toml_error(text, file, &e))?;
     for part in &config.indices {
         part.spec().map_err(|m| ImportErrors::one(Position::file(file), m))?;
     }

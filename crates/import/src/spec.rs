@@ -553,16 +553,7 @@ struct RawManifest {
 
 /// Parses a manifest from TOML text; `file` names it in errors. Paths stay as written.
 pub fn parse_manifest(text: &str, file: &str) -> Result<Manifest, ImportErrors> {
-    let raw: RawManifest = toml::from_str(text).map_err(|e| {
-        let mut position = Position::file(file);
-        if let Some(span) = e.span() {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() as u64 + 1;
-            let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-            position = position.at_line(line).at_column(column.to_string());
-        }
-        ImportErrors::one(position, e.message().trim_end_matches('\n').to_owned())
-    })?;
+    let raw: RawManifest = toml::from_str(text).map_err(|e| crate::error::toml_error(text, file, &e))?;
     let content = match (raw.layer, raw.statistics, raw.institutions, raw.crosswalk) {
         (Some(l), None, None, None) => ContentSpec::Layer(l),
         (None, Some(s), None, None) => ContentSpec::Statistics(s),

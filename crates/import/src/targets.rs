@@ -8,7 +8,7 @@ use domain::{AreaKey, KommuneKey, LayerKey};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::error::{Errors, ImportErrors, Position};
+use crate::error::{Errors, ImportErrors, Position, text_position, toml_error};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,24 +32,13 @@ struct RawTarget {
     gebiet: Option<String>,
 }
 
-/// The 1-based line and column of a byte offset.
-fn position(text: &str, file: &str, offset: usize) -> Position {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-    Position::file(file).at_line(line).at_column(column.to_string())
-}
-
 /// Parses a targets file (TOML, `[[ziel]]` tables); `file` names it in errors.
 pub fn parse_targets(text: &str, file: &str) -> Result<Vec<Target>, ImportErrors> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let at = e.span().map_or_else(|| Position::file(file), |s| position(text, file, s.start));
-        ImportErrors::one(at, e.message().trim_end_matches('\n').to_owned())
-    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, file, &e))?;
     let mut errors = Errors::default();
     let mut targets = Vec::new();
     for table in raw.ziel {
-        let at = position(text, file, table.span().start);
+        let at = text_position(text, file, table.span().start);
         let t = table.into_inner();
         let direction = match t.richtung.as_str() {
             "mindestens" => Some(Direction::AtLeast),
