@@ -220,15 +220,20 @@ impl KommuneAtlas {
         periods: &[Period],
     ) -> (Vec<(Option<f64>, bool)>, Option<Basis>) {
         let mut basis = None;
+        // One crosswalk per source version: intersecting the geometries is the expensive part.
+        let mut crosswalks: HashMap<domain::ReleaseId, Crosswalk> = HashMap::new();
         let values = periods
             .iter()
             .map(|&p| {
                 let version = self.data.layer(layer.layer.key.as_str(), Some(p.start_year()));
                 match version {
                     Some(v) if v.release != layer.release => {
-                        let (crosswalk, b) = self.crosswalk(v, layer);
-                        basis = Some(b);
-                        (self.reestimated(d, v, &crosswalk, area, p), true)
+                        let crosswalk = crosswalks.entry(v.release).or_insert_with(|| {
+                            let (crosswalk, b) = self.crosswalk(v, layer);
+                            basis = Some(b);
+                            crosswalk
+                        });
+                        (self.reestimated(d, v, crosswalk, area, p), true)
                     }
                     _ => (self.indicator(d, layer, area, Some(p)).ok().map(|c| c.value), false),
                 }
