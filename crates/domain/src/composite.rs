@@ -61,6 +61,23 @@ pub enum Cutter {
     Quantiles(usize),
     /// k classes of equal width between minimum and maximum.
     EqualWidth(usize),
+    /// The NRW Schulsozialindex hybrid (since 2024/25): the ⌈top_share·N⌉ areas with the highest
+    /// index form the top class `rest` (so there are `rest + 1` classes); the other areas are cut
+    /// into `rest` classes of equal width between their minimum and their maximum.
+    ///
+    /// Ties: every area whose index equals the lowest index of the top group joins the top class,
+    /// so the top class can hold more than ⌈top_share·N⌉ areas but never splits equal values.
+    /// `top_share·N` within 1e-9 of a whole number counts as that number (0.07·100 is 7, not 8).
+    /// Below the top group the class is ⌊rest·(x − min)/(max − min)⌋, at most `rest − 1`: a value
+    /// exactly on an inner boundary goes to the upper class (unlike [`Cutter::EqualWidth`]). A
+    /// share of 0 or less leaves the top class empty, 1 or more puts every area in it; `rest = 0`
+    /// puts every area in class 0.
+    TopShareThenEqualWidth {
+        /// Share of the areas in the top class, e.g. 0.05.
+        top_share: f64,
+        /// Number of equal-width classes below the top class, e.g. 8.
+        rest: usize,
+    },
 }
 
 /// A composite index: the weights (with sign: a negative weight turns an indicator around) and
@@ -242,8 +259,42 @@ impl Cutter {
                     None => vec![0; values.len()],
                 }
             }
+            Cutter::TopShareThenEqualWidth { top_share, rest } => top_share_then_equal_width(values, *top_share, *rest),
         }
     }
+
+    /// How many classes this cutter makes at most.
+    pub fn class_count(&self) -> usize {
+        match self {
+            Cutter::Cuts(cuts) => cuts.len() + 1,
+            Cutter::Quantiles(k) | Cutter::EqualWidth(k) => *k,
+            Cutter::TopShareThenEqualWidth { rest, .. } => rest + 1,
+        }
+    }
+}
+
+fn top_share_then_equal_width(values: &[f64], top_share: f64, rest: usize) -> Vec<usize> {
+    let n = values.len();
+    let wanted = (top_share * n as f64 - 1e-9).ceil().clamp(0.0, n as f64) as usize;
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let threshold = if wanted == 0 { f64::INFINITY } else { sorted[wanted - 1] };
+    let below: Vec<f64> = values.iter().copied().filter(|x| *x < threshold).collect();
+    let min = below.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let last = rest.saturating_sub(1);
+    values
+        .iter()
+        .map(|&x| {
+            if x >= threshold {
+                rest
+            } else if max > min {
+                ((rest as f64 * (x - min) / (max - min)).floor() as usize).min(last)
+            } else {
+                0
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -67,9 +67,13 @@ pub struct IndexPart {
     /// Number of quantile classes.
     #[serde(default)]
     pub quantiles: Option<usize>,
-    /// Number of equal-width classes.
+    /// Number of equal-width classes; with `top_share`, the number of classes below the top class.
     #[serde(default)]
     pub equal_width: Option<usize>,
+    /// Share of the areas with the highest index that form a class of their own above the
+    /// `equal_width` classes (the NRW Schulsozialindex hybrid: 0.05 with 8 equal-width classes).
+    #[serde(default)]
+    pub top_share: Option<f64>,
     /// Label of each class, lowest first (e.g. "1", "2", … or "+", "+/-", "-").
     pub classes: Vec<String>,
     /// Name of each class (e.g. "hoch", "mittel", …).
@@ -100,16 +104,21 @@ impl IndexPart {
             "mean" => Aggregation::WeightedMean,
             other => return Err(format!("unknown aggregation {other:?}, expected sum or mean")),
         };
-        let cutter = match (self.cuts.is_empty(), self.quantiles, self.equal_width) {
-            (false, None, None) => Cutter::Cuts(self.cuts.clone()),
-            (true, Some(k), None) => Cutter::Quantiles(k),
-            (true, None, Some(k)) => Cutter::EqualWidth(k),
-            _ => return Err("give exactly one of cuts, quantiles and equal_width".to_owned()),
+        let cutter = match (self.cuts.is_empty(), self.quantiles, self.equal_width, self.top_share) {
+            (false, None, None, None) => Cutter::Cuts(self.cuts.clone()),
+            (true, Some(k), None, None) => Cutter::Quantiles(k),
+            (true, None, Some(k), None) => Cutter::EqualWidth(k),
+            (true, None, Some(rest), Some(top_share)) => {
+                if !(top_share > 0.0 && top_share < 1.0) {
+                    return Err(format!("top_share must lie between 0 and 1 (exclusive), got {top_share}"));
+                }
+                Cutter::TopShareThenEqualWidth { top_share, rest }
+            }
+            _ => {
+                return Err("give exactly one of cuts, quantiles and equal_width (with or without top_share)".to_owned());
+            }
         };
-        let classes = match &cutter {
-            Cutter::Cuts(c) => c.len() + 1,
-            Cutter::Quantiles(k) | Cutter::EqualWidth(k) => *k,
-        };
+        let classes = cutter.class_count();
         if self.classes.len() != classes {
             return Err(format!("{} classes need {classes} labels, found {}", self.key, self.classes.len()));
         }

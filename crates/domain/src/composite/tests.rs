@@ -99,3 +99,46 @@ fn degenerate_inputs_are_errors_not_panics() {
         Err(IndexError::NotFinite { row: 0, column: 1 })
     );
 }
+
+fn hybrid(top_share: f64, rest: usize) -> Cutter {
+    Cutter::TopShareThenEqualWidth { top_share, rest }
+}
+
+#[test]
+fn the_hybrid_cutter_puts_the_top_five_percent_in_a_class_of_their_own() {
+    // 20 areas: ⌈0.05·20⌉ = 1 goes to class 8; the other 19 (0…18) are cut into 8 classes of width 18/8.
+    let values: Vec<f64> = (0..20).map(f64::from).collect();
+    let classes = hybrid(0.05, 8).classes(&values);
+    assert_eq!(classes, [0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 7, 7, 7, 8]);
+    assert_eq!(hybrid(0.05, 8).class_count(), 9);
+    // 21 areas: ⌈0.05·21⌉ = ⌈1.05⌉ = 2 go to the top class.
+    let values: Vec<f64> = (0..21).map(f64::from).collect();
+    let classes = hybrid(0.05, 8).classes(&values);
+    assert_eq!(classes.iter().filter(|&&c| c == 8).count(), 2);
+    assert_eq!((classes[18], classes[19], classes[20]), (7, 8, 8));
+    assert_eq!(classes[0], 0);
+}
+
+#[test]
+fn the_hybrid_cutter_keeps_ties_together_and_rounds_exact_products_down() {
+    // The lowest value of the top group (9) is shared: both areas go to the top class.
+    assert_eq!(hybrid(0.25, 2).classes(&[0.0, 9.0, 9.0, 4.0]), [0, 2, 2, 1]);
+    // 0.07·100 is 7.000000000000001 in floating point but counts as 7 areas.
+    let values: Vec<f64> = (0..100).map(f64::from).collect();
+    assert_eq!(hybrid(0.07, 8).classes(&values).iter().filter(|&&c| c == 8).count(), 7);
+    // A value exactly on an inner boundary goes to the upper class: 0, 2, 4 with width 2 → 0, 1, 1.
+    assert_eq!(hybrid(0.2, 2).classes(&[0.0, 2.0, 4.0, 10.0, 1.0]), [0, 1, 1, 2, 0]);
+}
+
+#[test]
+fn the_hybrid_cutter_survives_degenerate_input() {
+    assert_eq!(hybrid(0.05, 8).classes(&[]), Vec::<usize>::new());
+    assert_eq!(hybrid(0.05, 8).classes(&[3.0]), [8]);
+    // The second highest of four is tied with every other value, so all join the top class.
+    assert_eq!(hybrid(0.5, 3).classes(&[1.0, 1.0, 1.0, 5.0]), [3, 3, 3, 3]);
+    // One area left below the top group: no width, class 0.
+    assert_eq!(hybrid(0.5, 3).classes(&[1.0, 7.0, 5.0]), [0, 3, 3]);
+    assert_eq!(hybrid(0.0, 2).classes(&[1.0, 2.0, 3.0]), [0, 1, 1]);
+    assert_eq!(hybrid(1.0, 2).classes(&[1.0, 2.0]), [2, 2]);
+    assert_eq!(hybrid(0.5, 0).classes(&[1.0, 2.0]), [0, 0]);
+}

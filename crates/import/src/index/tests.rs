@@ -39,7 +39,17 @@ fn wrong_methods_and_labels_are_reported() {
         parse_index_config(&CONFIG.replace("cuts = [-1.0, 1.0]", "cuts = [-1.0, 1.0]\nquantiles = 4"), "index.toml")
             .unwrap_err()
             .to_string();
-    assert_eq!(e, "index.toml: give exactly one of cuts, quantiles and equal_width");
+    assert_eq!(e, "index.toml: give exactly one of cuts, quantiles and equal_width (with or without top_share)");
     let e = parse_index_config("id = 1", "index.toml").unwrap_err().to_string();
     assert!(e.starts_with("index.toml:1:6: invalid type"), "{e}");
+}
+
+#[test]
+fn top_share_with_equal_width_is_the_nrw_hybrid() {
+    let text = CONFIG.replace(
+        "cuts = [-1.0, 1.0]\nclasses = [\"1\", \"2\", \"3\"]",
+        "top_share = 0.05\nequal_width = 2\nclasses = [\"1\", \"2\", \"3\"]",
+    );
+    let c = parse_index_config(&text, "index.toml").unwrap();
+    assert_eq!(c.indices[0].spec().unwrap().cutter, Cutter::TopShareThenEqualWidth { top_share: 0.05, rest: 2 });
 }
