@@ -14,6 +14,8 @@
 //!   [`crosswalk`]: re-estimating counts on other areas; [`composite`]: composite indices
 //!   (Sozialmonitoring).
 //! - [`uncertainty`]: Wilson and exact Poisson confidence intervals, Fingertips-style significance.
+//! - [`attention`]: early warnings between two editions of an index and the expert validation of
+//!   Aufmerksamkeitsgebiete.
 //! - [`expression`]: the language of indicator numerators and denominators, evaluated on one
 //!   area's cells; [`indicator`]: indicator definitions and their computation.
 //!
@@ -24,6 +26,7 @@
 //! assert_eq!("2024/25".parse::<Period>().unwrap(), Period::SchoolYear(2024));
 //! ```
 
+pub mod attention;
 pub mod classify;
 pub mod composite;
 pub mod crosswalk;
