@@ -326,6 +326,17 @@ pub(crate) fn build_layer(
     spec: &LayerSpec,
 ) -> Result<LayerData, ImportErrors> {
     let mut errors = Errors::default();
+    let mut features = features;
+    for fix in &spec.rekey {
+        match features.iter_mut().find(|f| f.number == fix.feature) {
+            Some(f) if f.key == fix.from => f.key.clone_from(&fix.to),
+            Some(f) => errors.push(
+                position.at_feature(fix.feature).at_column(spec.key_field.clone()),
+                format!("rekey: feature {} has key {:?}, not {:?}", fix.feature, f.key, fix.from),
+            ),
+            None => errors.push(position.clone(), format!("rekey: the file has no feature {}", fix.feature)),
+        }
+    }
     let mut features: Vec<RawFeature> = features
         .into_iter()
         .map(|f| RawFeature {

@@ -156,6 +156,22 @@ pub struct LayerSpec {
     /// New areas made by uniting features: area key (also its name) → keys of the features.
     #[serde(default)]
     pub merge: BTreeMap<String, Vec<String>>,
+    /// Corrections of wrong keys in the file, by feature number.
+    #[serde(default)]
+    pub rekey: Vec<Rekey>,
+}
+
+/// One feature whose key in the file is wrong: feature `feature` has key `from` and gets key `to`.
+/// Naming the old key makes the correction fail loudly if the file changes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rekey {
+    /// 1-based number of the feature in the file.
+    pub feature: usize,
+    /// The key the file gives it.
+    pub from: String,
+    /// The right key.
+    pub to: String,
 }
 
 impl LayerSpec {

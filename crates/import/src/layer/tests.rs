@@ -58,6 +58,20 @@ fn merges_and_dissolves_by_union() {
 }
 
 #[test]
+fn rekey_corrects_a_wrong_key_and_fails_when_the_file_changed() {
+    let json = collection(&[("1", "A", square(6.9, 50.9, 0.01)), ("1", "B", square(7.0, 50.9, 0.01))]);
+    let e = layer(&json, &spec("")).unwrap_err().to_string();
+    assert!(e.contains("duplicate key \"1\""), "{e}");
+    let data = layer(&json, &spec("rekey = [{ feature = 2, from = \"1\", to = \"2\" }]\n")).unwrap();
+    let keys: Vec<&str> = data.areas.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["1", "2"]);
+    let e = layer(&json, &spec("rekey = [{ feature = 2, from = \"7\", to = \"2\" }]\n")).unwrap_err().to_string();
+    assert!(e.contains("t.geojson: feature 2: field nr: rekey: feature 2 has key \"1\", not \"7\""), "{e}");
+    let e = layer(&json, &spec("rekey = [{ feature = 9, from = \"1\", to = \"2\" }]\n")).unwrap_err().to_string();
+    assert!(e.contains("the file has no feature 9"), "{e}");
+}
+
+#[test]
 fn repeated_points_are_repaired() {
     let rings = "[[[6.9,50.9],[7.0,50.9],[7.0,50.9],[7.0,51.0],[6.9,51.0],[6.9,50.9]]]".to_owned();
     let data = layer(&collection(&[("1", "A", rings)]), &spec("")).unwrap();
