@@ -38,7 +38,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{AreaKey, Period};
+use crate::{AreaKey, Period, key_type};
+
+key_type!(
+    /// The key of an index whose editions are compared and reviewed, such as `berlin-mss`.
+    IndexKey
+);
 
 // ----------------------------------------------------------------------------------------------
 // Early warnings

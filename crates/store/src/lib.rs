@@ -1,9 +1,10 @@
 //! The embedded store: one SQLite file in WAL mode holding every release ever imported.
 //!
 //! Writes happen only through [`Store::import`], which adds one release in one transaction: it
-//! lands whole or not at all. Rows are never updated or deleted, so an old release stays
-//! queryable after a corrected file has been imported as a new one. Reads go through
-//! [`Store::snapshot`], which returns the current state as seen by one [`Audience`]: for each
+//! lands whole or not at all, and through [`Store::record_review`], which appends one step of the
+//! attention workflow if the area's review state allows it. Rows are never updated or deleted, so
+//! an old release stays queryable after a corrected file has been imported as a new one. Reads go
+//! through [`Store::snapshot`], which returns the current state as seen by one [`Audience`]: for each
 //! layer the newest visible version, and for each observation cell the value of the newest
 //! visible release that has it.
 //!
@@ -14,14 +15,16 @@
 //! assert!(store.snapshot(Audience::Public).unwrap().kommunen.is_empty());
 //! ```
 
+mod attention;
 mod read;
 mod write;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
+pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
 pub use read::{
     InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredObservation, VariableInfo,
 };
@@ -60,6 +63,9 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// A review step of the attention workflow that the area's review state does not allow.
+    #[error("{0}")]
+    Review(#[from] domain::attention::ReviewError),
     /// The file was written by a newer bimo.
     #[error("store schema version {found} is newer than this program's version {supported}")]
     SchemaTooNew {
@@ -70,7 +76,21 @@ pub enum StoreError {
     },
 }
 
-const SCHEMA_VERSION: i64 = 1;
+/// The schema migrations: entry `i` brings a store file from version `i` to version `i + 1`
+/// (version 0 is an empty file).
+const MIGRATIONS: [&str; 2] = [include_str!("schema.sql"), include_str!("schema_v2.sql")];
+
+const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The schema version of the file, refused if newer than this program's.
+fn schema_version(conn: &Connection) -> Result<usize, StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
+    }
+    usize::try_from(version)
+        .map_err(|_| StoreError::Corrupt { table: "user_version", detail: format!("negative version {version}") })
+}
 
 /// A handle on the store file.
 pub struct Store {
@@ -90,19 +110,20 @@ impl Store {
         Store::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> Result<Store, StoreError> {
+    fn init(mut conn: Connection) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            return Err(StoreError::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
-        }
-        if version == 0 {
-            conn.execute_batch(&format!(
-                "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
-                include_str!("schema.sql")
-            ))?;
+        if schema_version(&conn)? < MIGRATIONS.len() {
+            // Immediate, and the version read again inside: two programs opening an old file at once
+            // migrate it once. All steps and the new version in one transaction: the file is upgraded
+            // whole or not at all.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for migration in &MIGRATIONS[schema_version(&tx)?..] {
+                tx.execute_batch(migration)?;
+            }
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
         }
         Ok(Store { conn: Mutex::new(conn) })
     }
