@@ -12,7 +12,8 @@
 //! - [`Institution`]: schools and other points.
 //! - [`classify`]: class breaks for choropleth maps; [`measure`]: shares and densities;
 //!   [`crosswalk`]: re-estimating counts on other areas; [`composite`]: composite indices
-//!   (Sozialmonitoring).
+//!   (Sozialmonitoring); [`school_index`]: a school social index from the pupils' residential areas
+//!   and the school's own composition, compared with published stages.
 //! - [`uncertainty`]: Wilson and exact Poisson confidence intervals, Fingertips-style significance.
 //! - [`attention`]: early warnings between two editions of an index and the expert validation of
 //!   Aufmerksamkeitsgebiete.
@@ -36,9 +37,11 @@ pub mod indicator;
 pub mod institution;
 pub mod locate;
 pub mod measure;
+pub mod monitoring;
 pub mod observation;
 pub mod period;
 pub mod release;
+pub mod school_index;
 pub mod uncertainty;
 
 pub use geography::{Area, AreaKey, Kommune, KommuneKey, Layer, LayerKey, Validity};
