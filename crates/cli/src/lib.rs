@@ -5,6 +5,7 @@
 //! add the release in one transaction (crate `store`). If anything is wrong, the store is left
 //! exactly as it was and every problem is reported with file, line and column.
 
+pub mod attention;
 pub mod crosswalk;
 pub mod index;
 pub mod indicators;

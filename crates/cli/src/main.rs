@@ -65,6 +65,14 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Expert validation of Aufmerksamkeitsgebiete: propose an area, confirm or reject the proposal,
+    /// list states and history.
+    Aufmerksamkeit {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: bimo::attention::Command,
+    },
     /// Import release manifests (TOML); each becomes one release, landing whole or not at all.
     Import {
         #[command(flatten)]
@@ -204,6 +212,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
         Command::Releases { store } => print_releases(&*open(&store)?)?,
+        Command::Aufmerksamkeit { store, command } => {
+            bimo::attention::run(&*open(&store)?, command, &now_rfc3339(), &mut std::io::stdout().lock())?
+        }
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
         Command::Index { config, input, output } => {
             let config = import::read_index_config(&config).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -157,16 +157,6 @@ impl Standing {
     }
 }
 
-impl fmt::Display for Standing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Standing::Absent => f.write_str("nicht enthalten"),
-            Standing::Excluded => f.write_str("ausgeschlossen"),
-            Standing::Classified(code) => f.write_str(code),
-        }
-    }
-}
-
 /// What changed for an area between two editions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
@@ -575,13 +565,13 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    /// A short German label: `nicht vorgeschlagen`, `vorgeschlagen`, `bestätigt`, `abgelehnt`.
-    pub fn label(&self) -> &'static str {
+    /// The action of the latest step: `None` if never proposed.
+    pub fn last_action(&self) -> Option<ReviewAction> {
         match self {
-            ReviewState::NotProposed => "nicht vorgeschlagen",
-            ReviewState::Proposed { .. } => "vorgeschlagen",
-            ReviewState::Confirmed { .. } => "bestätigt",
-            ReviewState::Rejected { .. } => "abgelehnt",
+            ReviewState::NotProposed => None,
+            ReviewState::Proposed { .. } => Some(ReviewAction::Propose),
+            ReviewState::Confirmed { .. } => Some(ReviewAction::Confirm),
+            ReviewState::Rejected { .. } => Some(ReviewAction::Reject),
         }
     }
 
@@ -625,10 +615,12 @@ impl ReviewState {
                 }
             }
             (ReviewState::NotProposed, ReviewAction::Confirm | ReviewAction::Reject) => Err(ReviewError::NotProposed),
-            (
-                ReviewState::Confirmed { edition, .. } | ReviewState::Rejected { edition, .. },
-                ReviewAction::Confirm | ReviewAction::Reject,
-            ) => Err(ReviewError::AlreadyDecided { edition: *edition, state: self.label() }),
+            (ReviewState::Confirmed { edition, .. }, ReviewAction::Confirm | ReviewAction::Reject) => {
+                Err(ReviewError::AlreadyDecided { edition: *edition, decision: ReviewAction::Confirm })
+            }
+            (ReviewState::Rejected { edition, .. }, ReviewAction::Confirm | ReviewAction::Reject) => {
+                Err(ReviewError::AlreadyDecided { edition: *edition, decision: ReviewAction::Reject })
+            }
             (ReviewState::Proposed { edition, proposal }, action) => {
                 if event.edition != *edition {
                     return Err(ReviewError::OtherEdition { edition: event.edition, proposed: *edition });
@@ -673,14 +665,12 @@ pub enum ReviewError {
         edition: Period,
     },
     /// A decision on a proposal that is already decided.
-    #[error(
-        "the proposal for edition {edition} is already decided ({state}); propose the area again in a later edition"
-    )]
+    #[error("the proposal for edition {edition} is already {decision}; propose the area again in a later edition")]
     AlreadyDecided {
         /// The decided edition.
         edition: Period,
-        /// The decision.
-        state: &'static str,
+        /// The decision taken.
+        decision: ReviewAction,
     },
     /// A new proposal that is not for a later edition than the decided one.
     #[error("edition {edition} is not later than edition {decided}, whose proposal is already decided")]

@@ -64,7 +64,7 @@ pub enum StoreError {
         detail: String,
     },
     /// A review step of the attention workflow that the area's review state does not allow.
-    #[error("{0}")]
+    #[error(transparent)]
     Review(#[from] domain::attention::ReviewError),
     /// The file was written by a newer bimo.
     #[error("store schema version {found} is newer than this program's version {supported}")]

@@ -151,7 +151,7 @@ fn event(edition: &str, action: ReviewAction, date: &str) -> ReviewEvent {
 fn a_proposal_is_confirmed_or_rejected_and_can_be_proposed_again_later() {
     use ReviewAction::*;
     let mut review = Review::default();
-    assert_eq!(review.state(), ReviewState::NotProposed);
+    assert_eq!((review.state(), review.state().last_action()), (ReviewState::NotProposed, None));
     let state = review.apply(event("2019", Propose, "2020-03-01")).unwrap();
     assert!(matches!(state, ReviewState::Proposed { edition: Period::Year(2019), .. }));
     let state = review.apply(event("2019", Confirm, "2020-03-01")).unwrap();
@@ -162,7 +162,7 @@ fn a_proposal_is_confirmed_or_rejected_and_can_be_proposed_again_later() {
     );
     review.apply(event("2021", Propose, "2022-01-10")).unwrap();
     review.apply(event("2021", Reject, "2022-02-01")).unwrap();
-    assert_eq!(review.state().label(), "abgelehnt");
+    assert_eq!(review.state().last_action(), Some(Reject));
     review.apply(event("2023", Propose, "2024-01-10")).unwrap();
     assert_eq!(review.history().len(), 5);
     assert_eq!(review.state().edition(), Some(Period::Year(2023)));
@@ -193,7 +193,11 @@ fn forbidden_steps_are_errors_and_leave_the_history_unchanged() {
     assert_eq!(review, proposed);
     review.apply(event("2019", Reject, "2020-03-02")).unwrap();
     let err = review.apply(event("2019", Confirm, "2020-03-03")).unwrap_err();
-    assert_eq!(err, ReviewError::AlreadyDecided { edition: Period::Year(2019), state: "abgelehnt" });
+    assert_eq!(err, ReviewError::AlreadyDecided { edition: Period::Year(2019), decision: Reject });
+    assert_eq!(
+        err.to_string(),
+        "the proposal for edition 2019 is already rejected; propose the area again in a later edition"
+    );
     assert_eq!(
         review.apply(event("2019", Propose, "2020-03-03")),
         Err(ReviewError::EditionNotLater { edition: Period::Year(2019), decided: Period::Year(2019) })

@@ -72,9 +72,12 @@ fn reviews_list_every_area_of_a_kommune_and_index() {
 
     let s = subject("1");
     let reviews = store.reviews(&s.kommune, &s.index).unwrap();
-    let states: Vec<(&str, &str, &str)> =
-        reviews.iter().map(|r| (r.layer.as_str(), r.area.as_str(), r.review.state().label())).collect();
-    assert_eq!(states, vec![("planungsraum", "1", "vorgeschlagen"), ("planungsraum", "2", "abgelehnt")]);
+    let states: Vec<(&str, &str, Option<ReviewAction>)> =
+        reviews.iter().map(|r| (r.layer.as_str(), r.area.as_str(), r.review.state().last_action())).collect();
+    assert_eq!(
+        states,
+        vec![("planungsraum", "1", Some(ReviewAction::Propose)), ("planungsraum", "2", Some(ReviewAction::Reject))]
+    );
     assert_eq!(reviews[1].review.history().len(), 2);
     assert_eq!(store.reviews(&"koeln".parse().unwrap(), &s.index).unwrap(), vec![]);
 }
