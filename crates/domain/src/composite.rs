@@ -30,24 +30,55 @@ pub enum Sd {
     Sample,
 }
 
-/// How each indicator is made comparable.
+/// The goalposts of one indicator: `lo` scores 0 and `hi` scores 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Goalposts {
+    /// The value that scores 0; lower values are capped to 0.
+    pub lo: f64,
+    /// The value that scores 1; higher values are capped to 1.
+    pub hi: f64,
+}
+
+/// How each indicator is made comparable.
+///
+/// The direction is applied here: for an indicator with a negative weight (one where a high value
+/// is good) the z-score becomes −z, a min–max or goalposts score y becomes 1 − y and a rank r becomes
+/// n + 1 − r, so that a high normalised value always means more of what the index measures.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Normalisation {
     /// (x − mean) / sd over the included areas, unweighted.
     ZScore(Sd),
     /// (x − min) / (max − min), in [0, 1].
     MinMax,
+    /// (x − lo) / (hi − lo) capped to [0, 1], with fixed goalposts per indicator (in column order),
+    /// so that the scores do not depend on which other areas are included.
+    Goalposts(Vec<Goalposts>),
     /// The rank, 1 for the lowest value; ties share their mean rank.
     Rank,
 }
 
-/// How the normalised indicators of an area are combined.
+/// What the geometric mean does with normalised values of zero or below, where the logarithm is
+/// undefined.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ZeroRule {
+    /// Such a value is an error naming the area and the indicator.
+    Reject,
+    /// Add this positive ε to every normalised value before taking logarithms (e.g. 0.01 on the
+    /// 0–1 scale of min–max and goalposts); a value still not positive is an error.
+    Offset(f64),
+}
+
+/// How the normalised indicators of an area are combined; every weight enters with its absolute
+/// value |wₖ| because the direction is already applied by the normalisation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Aggregation {
-    /// Σ wₖ·zₖ.
+    /// Σ |wₖ|·yₖ.
     Sum,
-    /// Σ wₖ·zₖ / Σ wₖ.
+    /// Σ |wₖ|·yₖ / Σ |wₖ|.
     WeightedMean,
+    /// Π yₖ^(|wₖ|/Σ|w|), only partly compensatory (a low value cannot be fully made up by a high
+    /// one); needs positive values, so not with z-scores.
+    Geometric(ZeroRule),
 }
 
 /// How the index is cut into classes; class 0 is the lowest.
@@ -80,8 +111,8 @@ pub enum Cutter {
     },
 }
 
-/// A composite index: the weights (with sign: a negative weight turns an indicator around) and
-/// the method choices.
+/// A composite index: the weights (with sign: a negative weight marks an indicator where a high
+/// value is good, which the normalisation turns around) and the method choices.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexSpec {
     /// One weight per indicator column.
@@ -90,7 +121,9 @@ pub struct IndexSpec {
     pub normalisation: Normalisation,
     /// Aggregation of the normalised indicators.
     pub aggregation: Aggregation,
-    /// Divide the aggregate by its own standard deviation (same SD kind as the z-scores).
+    /// Standardise the aggregate: subtract its mean and divide by its own standard deviation (the
+    /// SD kind of the z-scores, the population SD otherwise). With z-scores and a sum the mean is 0
+    /// by construction, so this is the Berlin MSS step I = Σ / sd(Σ).
     pub restandardise: bool,
     /// The class cutter.
     pub cutter: Cutter,
@@ -99,7 +132,7 @@ pub struct IndexSpec {
 /// Every intermediate value of an index computation, per area in input order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexResult {
-    /// The normalised indicators.
+    /// The normalised indicators, turned around where the weight is negative.
     pub normalised: Vec<Vec<f64>>,
     /// The aggregate before re-standardisation.
     pub aggregate: Vec<f64>,
@@ -137,6 +170,39 @@ pub enum IndexError {
         /// 0-based column.
         column: usize,
     },
+    /// A weight is not finite, or every weight is zero.
+    #[error("the weights must be finite numbers and not all zero")]
+    Weights,
+    /// Goalposts normalisation with another number of goalposts than there are weights.
+    #[error("goalposts are given for {found} indicators, expected {expected}")]
+    GoalpostsCount {
+        /// Goalposts given.
+        found: usize,
+        /// Weights given.
+        expected: usize,
+    },
+    /// Goalposts that are not finite or whose lower post is not below the upper one.
+    #[error("indicator {0}: the lower goalpost must lie below the upper one")]
+    GoalpostsOrder(usize),
+    /// The geometric mean of z-scores, which are negative for about half the areas.
+    #[error("the geometric mean needs positive values: normalise with min-max, goalposts or rank, not z-scores")]
+    GeometricOfZScores,
+    /// The offset of [`ZeroRule::Offset`] is not a positive finite number.
+    #[error("the offset of the zero rule must be a positive number, got {0}")]
+    Offset(f64),
+    /// A normalised value (after any offset) that the geometric mean cannot take.
+    #[error(
+        "area {row}, indicator {column}: the normalised value {value} is not positive, so the geometric mean is \
+         undefined (use an offset zero rule)"
+    )]
+    NotPositive {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The normalised value, after any offset.
+        value: f64,
+    },
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -153,7 +219,8 @@ fn sd(v: &[f64], kind: Sd) -> f64 {
     (ss / n).sqrt()
 }
 
-fn ranks(v: &[f64]) -> Vec<f64> {
+/// Ranks from 1 for the lowest value; ties share their mean rank.
+pub(crate) fn ranks(v: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..v.len()).collect();
     order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
     let mut r = vec![0.0; v.len()];
@@ -179,6 +246,7 @@ impl IndexSpec {
         if n < 2 {
             return Err(IndexError::TooFewAreas(n));
         }
+        self.check_method()?;
         for (row, values) in rows.iter().enumerate() {
             if values.len() != k {
                 return Err(IndexError::WrongWidth { row, found: values.len(), expected: k });
@@ -190,55 +258,120 @@ impl IndexSpec {
         let mut normalised = vec![vec![0.0; k]; n];
         for c in 0..k {
             let column: Vec<f64> = rows.iter().map(|r| r[c]).collect();
-            let values: Vec<f64> = match self.normalisation {
-                Normalisation::ZScore(kind) => {
-                    let (m, s) = (mean(&column), sd(&column, kind));
-                    if s == 0.0 {
-                        return Err(IndexError::Constant(c));
-                    }
-                    column.iter().map(|x| (x - m) / s).collect()
-                }
-                Normalisation::MinMax => {
-                    let lo = column.iter().copied().fold(f64::INFINITY, f64::min);
-                    let hi = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    if hi == lo {
-                        return Err(IndexError::Constant(c));
-                    }
-                    column.iter().map(|x| (x - lo) / (hi - lo)).collect()
-                }
-                Normalisation::Rank => ranks(&column),
-            };
-            for (r, v) in values.into_iter().enumerate() {
+            for (r, v) in self.normalise(&column, c)?.into_iter().enumerate() {
                 normalised[r][c] = v;
             }
         }
-        let weight_sum: f64 = self.weights.iter().map(|w| w.abs()).sum();
-        let aggregate: Vec<f64> = normalised
+        let aggregate = normalised
             .iter()
-            .map(|z| {
-                let s: f64 = z.iter().zip(&self.weights).map(|(z, w)| z * w).sum();
-                match self.aggregation {
-                    Aggregation::Sum => s,
-                    Aggregation::WeightedMean => s / weight_sum,
-                }
-            })
-            .collect();
+            .enumerate()
+            .map(|(row, y)| self.aggregate(row, y))
+            .collect::<Result<Vec<f64>, IndexError>>()?;
         let index = if self.restandardise {
             let kind = match self.normalisation {
                 Normalisation::ZScore(kind) => kind,
                 _ => Sd::Population,
             };
-            let s = sd(&aggregate, kind);
+            let (m, s) = (mean(&aggregate), sd(&aggregate, kind));
             if s == 0.0 {
                 return Err(IndexError::Constant(k));
             }
-            aggregate.iter().map(|x| x / s).collect()
+            aggregate.iter().map(|x| (x - m) / s).collect()
         } else {
             aggregate.clone()
         };
         let classes = self.cutter.classes(&index);
         Ok(IndexResult { normalised, aggregate, index, classes })
     }
+
+    /// Checks the choices that do not depend on the data.
+    fn check_method(&self) -> Result<(), IndexError> {
+        let k = self.weights.len();
+        if self.weights.iter().any(|w| !w.is_finite()) || self.weights.iter().all(|w| *w == 0.0) {
+            return Err(IndexError::Weights);
+        }
+        if let Normalisation::Goalposts(posts) = &self.normalisation {
+            if posts.len() != k {
+                return Err(IndexError::GoalpostsCount { found: posts.len(), expected: k });
+            }
+            if let Some(c) = posts.iter().position(|g| !(g.lo.is_finite() && g.hi.is_finite() && g.lo < g.hi)) {
+                return Err(IndexError::GoalpostsOrder(c));
+            }
+        }
+        if let Aggregation::Geometric(rule) = self.aggregation {
+            if matches!(self.normalisation, Normalisation::ZScore(_)) {
+                return Err(IndexError::GeometricOfZScores);
+            }
+            if let ZeroRule::Offset(e) = rule
+                && !(e.is_finite() && e > 0.0)
+            {
+                return Err(IndexError::Offset(e));
+            }
+        }
+        Ok(())
+    }
+
+    /// The normalised values of indicator `c`, turned around when its weight is negative.
+    fn normalise(&self, column: &[f64], c: usize) -> Result<Vec<f64>, IndexError> {
+        let turn = self.weights[c] < 0.0;
+        let scores: Vec<f64> = match &self.normalisation {
+            Normalisation::ZScore(kind) => {
+                let (m, s) = (mean(column), sd(column, *kind));
+                if s == 0.0 {
+                    return Err(IndexError::Constant(c));
+                }
+                let sign = if turn { -1.0 } else { 1.0 };
+                column.iter().map(|x| sign * (x - m) / s).collect()
+            }
+            Normalisation::MinMax => {
+                let lo = column.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                if hi == lo {
+                    return Err(IndexError::Constant(c));
+                }
+                column.iter().map(|x| turned((x - lo) / (hi - lo), turn)).collect()
+            }
+            Normalisation::Goalposts(posts) => {
+                let Goalposts { lo, hi } = posts[c];
+                column.iter().map(|x| turned(((x - lo) / (hi - lo)).clamp(0.0, 1.0), turn)).collect()
+            }
+            Normalisation::Rank => {
+                let top = column.len() as f64 + 1.0;
+                ranks(column).into_iter().map(|r| if turn { top - r } else { r }).collect()
+            }
+        };
+        Ok(scores)
+    }
+
+    /// The aggregate of one area's normalised values `y`.
+    fn aggregate(&self, row: usize, y: &[f64]) -> Result<f64, IndexError> {
+        let weight_sum: f64 = self.weights.iter().map(|w| w.abs()).sum();
+        let sum = || y.iter().zip(&self.weights).map(|(y, w)| y * w.abs()).sum::<f64>();
+        match self.aggregation {
+            Aggregation::Sum => Ok(sum()),
+            Aggregation::WeightedMean => Ok(sum() / weight_sum),
+            Aggregation::Geometric(rule) => {
+                let offset = match rule {
+                    ZeroRule::Reject => 0.0,
+                    ZeroRule::Offset(e) => e,
+                };
+                let mut log_sum = 0.0;
+                for (column, (y, w)) in y.iter().zip(&self.weights).enumerate().filter(|(_, (_, w))| **w != 0.0) {
+                    let value = y + offset;
+                    if value <= 0.0 {
+                        return Err(IndexError::NotPositive { row, column, value });
+                    }
+                    log_sum += w.abs() / weight_sum * value.ln();
+                }
+                Ok(log_sum.exp())
+            }
+        }
+    }
+}
+
+/// 1 − y when the indicator is turned around.
+fn turned(y: f64, turn: bool) -> f64 {
+    if turn { 1.0 - y } else { y }
 }
 
 impl Cutter {

@@ -42,6 +42,7 @@ pub mod observation;
 pub mod period;
 pub mod release;
 pub mod school_index;
+pub mod sensitivity;
 pub mod uncertainty;
 
 pub use geography::{Area, AreaKey, Kommune, KommuneKey, Layer, LayerKey, Validity};

@@ -73,9 +73,11 @@ fn ranks_minmax_and_weights() {
         cutter: Cutter::Quantiles(2),
     };
     let r = spec.compute(&[vec![0.0, 10.0], vec![5.0, 0.0], vec![10.0, 5.0]]).unwrap();
-    // (0 − 1)/2, (0.5 − 0)/2, (1 − 0.5)/2: a negative weight turns the second indicator around.
-    assert_eq!(r.index, [-0.5, 0.25, 0.25]);
-    let ranked = IndexSpec { normalisation: Normalisation::Rank, ..spec }
+    // The negative weight turns the second indicator around (1 − y: 0, 1, 0.5), then |w| averages:
+    // (0 + 0)/2, (0.5 + 1)/2, (1 + 0.5)/2.
+    assert_eq!(r.normalised.iter().map(|y| y[1]).collect::<Vec<_>>(), [0.0, 1.0, 0.5]);
+    assert_eq!(r.index, [0.0, 0.75, 0.75]);
+    let ranked = IndexSpec { normalisation: Normalisation::Rank, ..spec.clone() }
         .compute(&[vec![3.0, 1.0], vec![3.0, 2.0], vec![1.0, 3.0]])
         .unwrap();
     assert_eq!(
@@ -83,6 +85,8 @@ fn ranks_minmax_and_weights() {
         [2.5, 2.5, 1.0],
         "ties share their mean rank"
     );
+    // Turned around: n + 1 − r.
+    assert_eq!(ranked.normalised.iter().map(|z| z[1]).collect::<Vec<_>>(), [3.0, 2.0, 1.0]);
 }
 
 #[test]
@@ -141,4 +145,138 @@ fn the_hybrid_cutter_survives_degenerate_input() {
     assert_eq!(hybrid(0.0, 2).classes(&[1.0, 2.0, 3.0]), [0, 1, 1]);
     assert_eq!(hybrid(1.0, 2).classes(&[1.0, 2.0]), [2, 2]);
     assert_eq!(hybrid(0.5, 0).classes(&[1.0, 2.0]), [0, 0]);
+}
+
+fn close_all(a: &[f64], b: &[f64], tolerance: f64) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < tolerance)
+}
+
+fn column(r: &IndexResult, c: usize) -> Vec<f64> {
+    r.normalised.iter().map(|y| y[c]).collect()
+}
+
+/// The constructed check of METHODS.md §7: x = (10, 20, 40, 30), y = (0.5, 0.2, 0.9, 0.4).
+#[test]
+fn the_handbook_check_is_reproduced() {
+    let rows = vec![vec![10.0, 0.5], vec![20.0, 0.2], vec![40.0, 0.9], vec![30.0, 0.4]];
+    let spec = IndexSpec {
+        weights: vec![1.0, 1.0],
+        normalisation: Normalisation::MinMax,
+        aggregation: Aggregation::WeightedMean,
+        restandardise: false,
+        cutter: Cutter::Quantiles(2),
+    };
+    let r = spec.compute(&rows).unwrap();
+    let percent = |v: Vec<f64>| v.into_iter().map(|y| 100.0 * y).collect::<Vec<_>>();
+    assert!(close_all(&percent(column(&r, 0)), &[0.0, 33.333, 100.0, 66.667], 5e-4));
+    assert!(close_all(&percent(column(&r, 1)), &[42.857, 0.0, 100.0, 28.571], 5e-4));
+    assert!(close_all(&percent(r.index.clone()), &[21.429, 16.667, 100.0, 47.619], 5e-4));
+    let z = IndexSpec { normalisation: Normalisation::ZScore(Sd::Population), ..spec }.compute(&rows).unwrap();
+    assert!(close_all(&column(&z, 0), &[-1.3416, -0.4472, 1.3416, 0.4472], 5e-5));
+}
+
+#[test]
+fn a_negative_weight_turns_the_z_score_and_a_sum_stays_the_signed_sum() {
+    let mut spec = berlin_like(Normalisation::ZScore(Sd::Population));
+    let plain = spec.compute(&mini()).unwrap();
+    spec.weights = vec![1.0, -1.0, 1.0];
+    let turned = spec.compute(&mini()).unwrap();
+    for (p, t) in plain.normalised.iter().zip(&turned.normalised) {
+        assert_eq!((t[0], t[1], t[2]), (p[0], -p[1], p[2]));
+    }
+    // Σ |w|·y with y = −z for the turned indicator is the signed sum Σ w·z, to the last bit.
+    let weights = [1.0, -1.0, 1.0];
+    for (t, z) in turned.aggregate.iter().zip(&plain.normalised) {
+        assert_eq!(*t, z.iter().zip(weights).map(|(z, w)| z * w).sum::<f64>());
+    }
+}
+
+#[test]
+fn goalposts_are_fixed_and_capped() {
+    let posts = vec![Goalposts { lo: 0.0, hi: 40.0 }, Goalposts { lo: 10.0, hi: 20.0 }];
+    let spec = IndexSpec {
+        weights: vec![1.0, -3.0],
+        normalisation: Normalisation::Goalposts(posts),
+        aggregation: Aggregation::WeightedMean,
+        restandardise: false,
+        cutter: Cutter::EqualWidth(2),
+    };
+    let r = spec.compute(&[vec![10.0, 12.0], vec![50.0, 25.0], vec![-5.0, 15.0]]).unwrap();
+    // x₁: 10/40 = 0.25, 50 → capped 1, −5 → capped 0. x₂ is turned around: 1 − 0.2, 1 − 1 (25 capped), 1 − 0.5.
+    assert_eq!(column(&r, 0), [0.25, 1.0, 0.0]);
+    assert!(close_all(&column(&r, 1), &[0.8, 0.0, 0.5], 1e-12));
+    // (1·0.25 + 3·0.8)/4, (1·1 + 3·0)/4, (1·0 + 3·0.5)/4.
+    assert!(close_all(&r.index, &[0.6625, 0.25, 0.375], 1e-12));
+    let wrong = |posts| IndexSpec { normalisation: Normalisation::Goalposts(posts), ..spec.clone() };
+    assert_eq!(
+        wrong(vec![Goalposts { lo: 0.0, hi: 1.0 }]).compute(&[vec![1.0, 1.0], vec![2.0, 2.0]]),
+        Err(IndexError::GoalpostsCount { found: 1, expected: 2 })
+    );
+    let reversed = vec![Goalposts { lo: 0.0, hi: 1.0 }, Goalposts { lo: 5.0, hi: 5.0 }];
+    assert_eq!(wrong(reversed).compute(&[vec![1.0, 1.0], vec![2.0, 2.0]]), Err(IndexError::GoalpostsOrder(1)));
+}
+
+#[test]
+fn the_geometric_mean_weights_the_logarithms() {
+    let spec = IndexSpec {
+        weights: vec![1.0, 3.0],
+        normalisation: Normalisation::Rank,
+        aggregation: Aggregation::Geometric(ZeroRule::Reject),
+        restandardise: false,
+        cutter: Cutter::Quantiles(2),
+    };
+    // Ranks (1, 2) and (2, 1): 1^(1/4)·2^(3/4) and 2^(1/4)·1^(3/4).
+    let r = spec.compute(&[vec![1.0, 10.0], vec![2.0, 5.0]]).unwrap();
+    assert!(close_all(&r.index, &[2f64.powf(0.75), 2f64.powf(0.25)], 1e-12));
+    // Min–max gives 0 to the lowest area of every indicator: rejected, or offset by ε.
+    let minmax = IndexSpec { normalisation: Normalisation::MinMax, weights: vec![1.0, 1.0], ..spec.clone() };
+    let rows = [vec![0.0, 4.0], vec![2.0, 0.0], vec![4.0, 2.0]];
+    assert_eq!(minmax.compute(&rows), Err(IndexError::NotPositive { row: 0, column: 0, value: 0.0 }));
+    let offset = IndexSpec { aggregation: Aggregation::Geometric(ZeroRule::Offset(0.5)), ..minmax.clone() };
+    // (0 + 0.5)·(1 + 0.5), (0.5 + 0.5)·(0 + 0.5), (1 + 0.5)·(0.5 + 0.5), each to the power 1/2.
+    let r = offset.compute(&rows).unwrap();
+    assert!(close_all(&r.index, &[0.75f64.sqrt(), 0.5f64.sqrt(), 1.5f64.sqrt()], 1e-12));
+    let z = IndexSpec { normalisation: Normalisation::ZScore(Sd::Population), ..offset.clone() };
+    assert_eq!(z.compute(&rows), Err(IndexError::GeometricOfZScores));
+    assert!(z.compute(&rows).unwrap_err().to_string().contains("min-max, goalposts or rank"));
+    let no_offset = IndexSpec { aggregation: Aggregation::Geometric(ZeroRule::Offset(-1.0)), ..minmax };
+    assert_eq!(no_offset.compute(&rows), Err(IndexError::Offset(-1.0)));
+}
+
+#[test]
+fn a_zero_weight_leaves_an_indicator_out_of_the_geometric_mean() {
+    let posts = vec![Goalposts { lo: 0.0, hi: 10.0 }, Goalposts { lo: 0.0, hi: 10.0 }];
+    let spec = IndexSpec {
+        weights: vec![2.0, 0.0],
+        normalisation: Normalisation::Goalposts(posts),
+        aggregation: Aggregation::Geometric(ZeroRule::Reject),
+        restandardise: false,
+        cutter: Cutter::Quantiles(2),
+    };
+    // The second indicator scores 0 in the first area, but its weight is 0: 0.4^1 and 0.8^1.
+    let r = spec.compute(&[vec![4.0, 0.0], vec![8.0, 5.0]]).unwrap();
+    assert!(close_all(&r.index, &[0.4, 0.8], 1e-12));
+    let weighted = IndexSpec { weights: vec![2.0, 1.0], ..spec.clone() };
+    assert_eq!(
+        weighted.compute(&[vec![4.0, 0.0], vec![8.0, 5.0]]),
+        Err(IndexError::NotPositive { row: 0, column: 1, value: 0.0 })
+    );
+    let all_zero = IndexSpec { weights: vec![0.0, 0.0], ..spec };
+    assert_eq!(all_zero.compute(&[vec![1.0, 0.0], vec![3.0, 1.0]]), Err(IndexError::Weights));
+}
+
+#[test]
+fn restandardising_centres_the_aggregate() {
+    let spec = IndexSpec {
+        weights: vec![1.0],
+        normalisation: Normalisation::MinMax,
+        aggregation: Aggregation::Sum,
+        restandardise: true,
+        cutter: Cutter::Cuts(vec![0.0]),
+    };
+    // Min–max 0, 0.5, 1: mean 0.5, population SD sqrt(1/6).
+    let r = spec.compute(&[vec![0.0], vec![1.0], vec![2.0]]).unwrap();
+    let s = (1.0f64 / 6.0).sqrt();
+    assert!(close_all(&r.index, &[-0.5 / s, 0.0, 0.5 / s], 1e-12));
+    assert_eq!(r.classes, [0, 1, 1]);
 }
