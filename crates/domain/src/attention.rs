@@ -195,8 +195,7 @@ pub enum Signal {
 }
 
 impl Signal {
-    /// Urgency rank, 0 most urgent: entering attention (also by inclusion), worsening, losing sight
-    /// of an attention area, leaving attention, improving, other inclusions and exclusions.
+    /// Urgency rank, 0 most urgent, as documented on [`compare`].
     fn rank(&self) -> u8 {
         match self {
             Signal::EnteredAttention | Signal::Included { attention: true } => 0,
@@ -276,8 +275,12 @@ pub enum CompareError {
 ///
 /// An area classified in both editions can enter or leave attention and worsen or improve in class
 /// (both, if the class change moves it into or out of attention); an area classified in only one is
-/// reported as included or excluded. The warnings are sorted most urgent first (see [`Signal`]'s
-/// order of variants), then by the number of classes moved, then by area key.
+/// reported as included or excluded; an area missing from a slice is [`Standing::Absent`] there.
+///
+/// The warnings are sorted most urgent first: entering attention (also by being taken into the
+/// index with an attention code), worsening, leaving the index while in attention, leaving
+/// attention, improving, then the other inclusions and exclusions; within each, more classes moved
+/// first, then by area key.
 pub fn compare<S: AsRef<str>>(
     before: &[(AreaKey, Option<S>)],
     after: &[(AreaKey, Option<S>)],
@@ -625,7 +628,7 @@ impl ReviewState {
                 if event.edition != *edition {
                     return Err(ReviewError::OtherEdition { edition: event.edition, proposed: *edition });
                 }
-                if step.comment.is_empty() {
+                if step.comment.trim().is_empty() {
                     return Err(ReviewError::NoComment);
                 }
                 let (edition, proposal) = (*edition, proposal.clone());

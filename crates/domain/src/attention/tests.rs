@@ -189,7 +189,9 @@ fn forbidden_steps_are_errors_and_leave_the_history_unchanged() {
         Err(ReviewError::OtherEdition { edition: Period::Year(2021), proposed: Period::Year(2019) })
     );
     let silent = ReviewEvent::new("2019", Confirm, "A. Muster", "  ", "2020-03-02").unwrap();
-    assert_eq!(review.apply(silent), Err(ReviewError::NoComment));
+    assert_eq!(review.apply(silent.clone()), Err(ReviewError::NoComment));
+    let blank = ReviewEvent { step: Step { comment: " \n".into(), ..silent.step }, ..silent };
+    assert_eq!(review.apply(blank), Err(ReviewError::NoComment));
     assert_eq!(review, proposed);
     review.apply(event("2019", Reject, "2020-03-02")).unwrap();
     let err = review.apply(event("2019", Confirm, "2020-03-03")).unwrap_err();
