@@ -63,7 +63,10 @@ mod targets;
 pub use catalogue::{parse_catalogue, read_catalogue};
 pub use crosswalk::{CrosswalkSpec, read_crosswalk};
 pub use error::{ImportError, ImportErrors, Position};
-pub use index::{Exclusion, IndexConfig, IndexPart, parse_index_config, read_index_config};
+pub use index::{
+    AggregationName, Exclusion, IndexConfig, IndexPart, NormalisationName, SensitivityConfig, ZeroRuleConfig,
+    parse_index_config, read_index_config,
+};
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
 pub use number::{Decimal, NumberError, parse_number};
