@@ -280,3 +280,85 @@ fn restandardising_centres_the_aggregate() {
     assert!(close_all(&r.index, &[-0.5 / s, 0.0, 0.5 / s], 1e-12));
     assert_eq!(r.classes, [0, 1, 1]);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// 2–30 areas × 1–4 indicators of values in [−1000, 1000], no indicator constant.
+    fn table() -> impl Strategy<Value = Vec<Vec<f64>>> {
+        (2usize..30, 1usize..5)
+            .prop_flat_map(|(n, k)| prop::collection::vec(prop::collection::vec(-1000.0..1000.0f64, k), n))
+            .prop_filter("no constant indicator", |rows| {
+                (0..rows[0].len()).all(|c| rows.iter().any(|r| (r[c] - rows[0][c]).abs() > 1e-3))
+            })
+    }
+
+    fn spec(k: usize, normalisation: Normalisation) -> IndexSpec {
+        IndexSpec {
+            weights: (0..k).map(|c| if c % 2 == 0 { 1.0 } else { -0.5 }).collect(),
+            normalisation,
+            aggregation: Aggregation::Sum,
+            restandardise: false,
+            cutter: Cutter::Quantiles(4),
+        }
+    }
+
+    fn close(a: &[f64], b: &[f64]) -> bool {
+        a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-9 * (1.0 + x.abs()))
+    }
+
+    proptest! {
+        #[test]
+        fn z_scores_have_mean_0_and_population_sd_1(rows in table()) {
+            let r = spec(rows[0].len(), Normalisation::ZScore(Sd::Population)).compute(&rows).unwrap();
+            for c in 0..rows[0].len() {
+                let z: Vec<f64> = r.normalised.iter().map(|y| y[c]).collect();
+                prop_assert!(mean(&z).abs() < 1e-9);
+                prop_assert!((sd(&z, Sd::Population) - 1.0).abs() < 1e-9);
+            }
+        }
+
+        #[test]
+        fn classes_rise_with_the_index(values in prop::collection::vec(-100.0..100.0f64, 0..60), k in 1usize..10, share in 0.01..0.99f64) {
+            let cutters = [
+                Cutter::Cuts(vec![-1.0, 1.0, 1.5]),
+                Cutter::Quantiles(k),
+                Cutter::EqualWidth(k),
+                Cutter::TopShareThenEqualWidth { top_share: share, rest: k },
+            ];
+            for cutter in cutters {
+                let classes = cutter.classes(&values);
+                for i in 0..values.len() {
+                    for j in 0..values.len() {
+                        if values[i] < values[j] {
+                            prop_assert!(classes[i] <= classes[j], "{cutter:?}: {} → {}, {} → {}", values[i], classes[i], values[j], classes[j]);
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn adding_a_constant_to_an_indicator_changes_nothing(rows in table(), shift in -500.0..500.0f64) {
+            for normalisation in [Normalisation::ZScore(Sd::Population), Normalisation::MinMax] {
+                let s = spec(rows[0].len(), normalisation);
+                let moved: Vec<Vec<f64>> = rows.iter().map(|r| { let mut r = r.clone(); r[0] += shift; r }).collect();
+                let (a, b) = (s.compute(&rows).unwrap(), s.compute(&moved).unwrap());
+                prop_assert!(close(&a.index, &b.index), "{:?}: {:?} vs {:?}", s.normalisation, a.index, b.index);
+            }
+        }
+
+        #[test]
+        fn scaling_an_indicator_changes_no_z_score(rows in table(), factor in 0.01..100.0f64) {
+            let s = spec(rows[0].len(), Normalisation::ZScore(Sd::Sample));
+            let scaled: Vec<Vec<f64>> = rows.iter().map(|r| { let mut r = r.clone(); r[0] *= factor; r }).collect();
+            let (a, b) = (s.compute(&rows).unwrap(), s.compute(&scaled).unwrap());
+            prop_assert!(close(&a.index, &b.index));
+            for (x, y) in a.normalised.iter().zip(&b.normalised) {
+                prop_assert!(close(x, y));
+            }
+        }
+    }
+}
