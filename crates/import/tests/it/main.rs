@@ -4,4 +4,5 @@
 mod catalogue;
 mod demo;
 mod failures;
+mod index_doc;
 mod manifest_doc;
