@@ -130,6 +130,9 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Compute a school social index (residential areas + own composition, NRW hybrid stages) and
+    /// compare it with the published Schulsozialindex; writes every intermediate value.
+    Schulsozialindex(bimo::school_index::Args),
 }
 
 fn open(args: &StoreArgs) -> anyhow::Result<Arc<Store>> {
@@ -235,6 +238,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if !summary.unmatched.is_empty() {
                 eprintln!("not placed in any target area: {}", summary.unmatched.join(", "));
             }
+        }
+        Command::Schulsozialindex(args) => {
+            let outcome = bimo::school_index::run(&args)?;
+            println!("{}", bimo::school_index::describe(&outcome));
+            eprintln!("{} schools written to {}", outcome.schools.len(), args.output.display());
         }
         Command::Indicators { store, catalogue, output, export_inputs } => {
             let r = bimo::indicators::run(&store.data_dir, &catalogue, output.as_deref(), export_inputs.as_deref())?;
