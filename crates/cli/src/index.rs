@@ -1,15 +1,22 @@
-//! `bimo index`: a composite index over the areas of a plain CSV (one row per area), without any
-//! store, writing every intermediate value.
+//! `bimo index`: a composite index (Sozialmonitoring) from a configuration file, computed either
+//! over a plain CSV (one row per area, no store needed) or over a layer and edition of the store.
+//! Both write the same table of every intermediate value; the computation is
+//! [`domain::monitoring`].
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use domain::Period;
+use domain::monitoring::{AreaRow, MonitoringResult, MonitoringSpec};
 use import::IndexConfig;
+use store::Store;
+use web::monitoring::IndexDefinition;
 
 /// The outcome of one index run.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The edition, for a run on the store.
+    pub period: Option<Period>,
     /// Areas in the index.
     pub included: usize,
     /// Areas left out, with the reason.
@@ -18,129 +25,137 @@ pub struct Outcome {
     pub counts: Vec<(String, usize)>,
 }
 
-/// Reads `input` (CSV with a header; `,` or `;`), computes every index of `config` over the
-/// included areas and writes one row per area to `output`.
+impl Outcome {
+    fn of(spec: &MonitoringSpec, result: &MonitoringResult, period: Option<Period>) -> anyhow::Result<Outcome> {
+        let excluded: Vec<(String, String)> = result
+            .areas
+            .iter()
+            .filter_map(|a| Some((a.key.clone(), a.inclusion.reason(spec.min_population)?)))
+            .collect();
+        let included = result.areas.len() - excluded.len();
+        if included == 0 {
+            bail!("no area is included in the index");
+        }
+        Ok(Outcome { period, included, excluded, counts: result.counts.clone() })
+    }
+}
+
+/// The index definition of a configuration for the store and the atlas; `key` names it in URLs
+/// (the file name without extension).
+pub fn definition(config: &IndexConfig, key: &str) -> anyhow::Result<IndexDefinition> {
+    let on = config.store.as_ref().with_context(|| {
+        format!("index {key}: the configuration has no [store] table naming the Kommune and layer to run on")
+    })?;
+    Ok(IndexDefinition {
+        key: key.to_owned(),
+        title: on.title.clone(),
+        description: on.description.clone(),
+        kommune: on.kommune.clone(),
+        layer: on.layer.clone(),
+        population: config.population.clone(),
+        windows: config.indices.iter().map(|p| p.window).collect(),
+        spec: config.monitoring().map_err(anyhow::Error::msg)?,
+        attention: on.attention.clone(),
+    })
+}
+
+/// Reads the index definitions of the configuration files given to `bimo serve --index`.
+pub fn definitions(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<IndexDefinition>> {
+    paths
+        .iter()
+        .map(|path| {
+            let config = import::read_index_config(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or("index");
+            definition(&config, key)
+        })
+        .collect()
+}
+
+fn write(output: &Path, spec: &MonitoringSpec, rows: &[AreaRow], result: &MonitoringResult) -> anyhow::Result<()> {
+    let table = web::monitoring::csv_table(spec, rows, result)?;
+    std::fs::write(output, table).with_context(|| format!("cannot write {}", output.display()))
+}
+
+/// Reads `input` (CSV with a header; `,` or `;`, decimal point or comma), computes every index of
+/// `config` and writes one row per area to `output`.
 pub fn run(config: &IndexConfig, input: &Path, output: &Path) -> anyhow::Result<Outcome> {
+    let spec = config.monitoring().map_err(anyhow::Error::msg)?;
+    let rows = read_rows(config, input)?;
+    let result = spec.compute(&rows).with_context(|| format!("{}: the index cannot be computed", input.display()))?;
+    write(output, &spec, &rows, &result)?;
+    Outcome::of(&spec, &result, None)
+}
+
+fn read_rows(config: &IndexConfig, input: &Path) -> anyhow::Result<Vec<AreaRow>> {
     let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
     let delimiter =
         if text.lines().next().is_some_and(|h| h.matches(';').count() > h.matches(',').count()) { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_owned()).collect();
     let col = |name: &str| -> anyhow::Result<usize> {
-        header.iter().position(|h| h == name).with_context(|| format!("{}: no column {name:?}", input.display()))
+        header.iter().position(|h| h == name).with_context(|| format!("{}:1: no column {name:?}", input.display()))
     };
     let id = col(&config.id)?;
     let name = config.name.as_deref().map(col).transpose()?;
     let population: Vec<usize> = config.population.iter().map(|p| col(p)).collect::<anyhow::Result<_>>()?;
-    let parts: Vec<(Vec<usize>, domain::composite::IndexSpec)> = config
+    let parts: Vec<Vec<usize>> = config
         .indices
         .iter()
-        .map(|p| -> anyhow::Result<_> {
-            let columns = p.columns.keys().map(|c| col(c)).collect::<anyhow::Result<Vec<_>>>()?;
-            Ok((columns, p.spec().map_err(anyhow::Error::msg)?))
-        })
+        .map(|p| p.columns.keys().map(|c| col(c)).collect::<anyhow::Result<Vec<_>>>())
         .collect::<anyhow::Result<_>>()?;
-    let excluded_by_decision: HashMap<&str, &str> =
-        config.exclude.iter().map(|e| (e.id.as_str(), e.reason.as_str())).collect();
-
-    let mut areas: Vec<(String, String, Option<String>)> = Vec::new();
-    let mut values: Vec<Vec<Vec<f64>>> = vec![Vec::new(); parts.len()];
+    let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
-        let record = record?;
-        let line = n + 2;
+        let record = record.with_context(|| format!("{}: unreadable row", input.display()))?;
+        let line = record.position().map_or(n as u64 + 2, |p| p.line());
         let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let number = |i: usize| -> anyhow::Result<f64> {
+        let number = |i: usize| -> anyhow::Result<Option<f64>> {
             let raw = field(i);
-            raw.replace(',', ".")
-                .parse::<f64>()
-                .with_context(|| format!("{}:{line}:{}: not a number: {raw:?}", input.display(), header[i]))
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            let parsed = raw.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
+            parsed.map(Some).with_context(|| format!("{}:{line}:{}: not a number: {raw:?}", input.display(), header[i]))
         };
-        let key = field(id).to_owned();
-        let mut reason = excluded_by_decision.get(key.as_str()).map(|r| (*r).to_owned());
-        if reason.is_none()
-            && let Some(min) = config.min_population
-        {
-            let smallest = population
+        let key = field(id);
+        if key.is_empty() {
+            bail!("{}:{line}:{}: the area key is empty", input.display(), header[id]);
+        }
+        rows.push(AreaRow {
+            key: key.to_owned(),
+            name: name.map(|i| field(i).to_owned()).unwrap_or_default(),
+            population: population.iter().map(|&i| number(i)).collect::<anyhow::Result<_>>()?,
+            values: parts
                 .iter()
-                .map(|&p| number(p))
-                .collect::<anyhow::Result<Vec<f64>>>()?
-                .into_iter()
-                .fold(f64::INFINITY, f64::min);
-            if smallest < min {
-                reason = Some(format!("weniger als {min} Einwohner ({smallest})"));
-            }
-        }
-        if reason.is_none() {
-            for (i, (columns, _)) in parts.iter().enumerate() {
-                values[i].push(columns.iter().map(|&c| number(c)).collect::<anyhow::Result<Vec<f64>>>()?);
-            }
-        }
-        areas.push((key, name.map(|i| field(i).to_owned()).unwrap_or_default(), reason));
+                .map(|columns| columns.iter().map(|&i| number(i)).collect::<anyhow::Result<Vec<_>>>())
+                .collect::<anyhow::Result<_>>()?,
+        });
     }
-    let results = parts
-        .iter()
-        .zip(&values)
-        .map(|((_, spec), rows)| spec.compute(rows))
-        .collect::<Result<Vec<_>, _>>()
-        .context("the index cannot be computed")?;
+    Ok(rows)
+}
 
-    let mut out_header = vec!["schluessel".to_owned(), "name".to_owned(), "ausgeschlossen".to_owned()];
-    for (part, _) in config.indices.iter().zip(&results) {
-        for c in part.columns.keys() {
-            out_header.push(format!("{}_z_{c}", part.key));
-        }
-        out_header.extend([
-            format!("{}_summe", part.key),
-            format!("{}_index", part.key),
-            format!("{}_klasse", part.key),
-        ]);
-    }
-    if config.combined.is_some() {
-        out_header.push("code".to_owned());
-    }
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_path(output)
-        .with_context(|| format!("cannot write {}", output.display()))?;
-    writer.write_record(&out_header)?;
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    let mut row = 0;
-    let mut excluded = Vec::new();
-    for (key, name, reason) in &areas {
-        let mut record = vec![key.clone(), name.clone(), reason.clone().unwrap_or_default()];
-        match reason {
-            Some(r) => {
-                excluded.push((key.clone(), r.clone()));
-                record.resize(out_header.len(), String::new());
-            }
-            None => {
-                let mut labels: Vec<(&str, &str)> = Vec::new();
-                for (part, result) in config.indices.iter().zip(&results) {
-                    record.extend(result.normalised[row].iter().map(|z| z.to_string()));
-                    let class = &part.classes[result.classes[row]];
-                    record.extend([result.aggregate[row].to_string(), result.index[row].to_string(), class.clone()]);
-                    labels.push((part.key.as_str(), class.as_str()));
-                }
-                let code = match &config.combined {
-                    Some(format) => labels.iter().fold(format.clone(), |f, (k, v)| f.replace(&format!("{{{k}}}"), v)),
-                    None => labels.first().map(|(_, v)| (*v).to_owned()).unwrap_or_default(),
-                };
-                match counts.iter_mut().find(|(c, _)| *c == code) {
-                    Some(entry) => entry.1 += 1,
-                    None => counts.push((code.clone(), 1)),
-                }
-                if config.combined.is_some() {
-                    record.push(code);
-                }
-                row += 1;
-            }
-        }
-        writer.write_record(&record)?;
-    }
-    writer.flush()?;
-    if row == 0 {
-        bail!("no area is included in the index");
-    }
-    counts.sort();
-    Ok(Outcome { included: row, excluded, counts })
+/// Computes the index on the store's public data for the edition ending in `period` (the newest
+/// with data when `None`) and writes one row per area of the layer to `output`.
+pub fn run_on_store(
+    store: &Store,
+    catalogue: Vec<domain::indicator::Definition>,
+    def: &IndexDefinition,
+    period: Option<Period>,
+    output: &Path,
+) -> anyhow::Result<Outcome> {
+    let snapshot = store.snapshot(domain::Audience::Public)?;
+    let atlas = web::atlas::Atlas::new(snapshot, std::sync::Arc::new(catalogue), std::sync::Arc::new(Vec::new()));
+    let k = atlas.kommune(&def.kommune).with_context(|| format!("Kommune {} is not in the store", def.kommune))?;
+    let editions = web::monitoring::editions(k, &atlas.catalogue, def)?;
+    let period = match period {
+        Some(p) if editions.contains(&p) => p,
+        Some(p) => bail!(
+            "{}: no edition {p}; editions with data: {}",
+            def.title,
+            editions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ),
+        None => *editions.last().with_context(|| format!("{}: no edition has data in the store", def.title))?,
+    };
+    let e = web::monitoring::edition(k, &atlas.catalogue, def, period)?;
+    write(output, &def.spec, &e.rows, &e.result)?;
+    Outcome::of(&def.spec, &e.result, Some(period))
 }

@@ -196,6 +196,14 @@ pub fn demo_manifests(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
     Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| dir.join(l)).collect())
 }
 
+/// The index configurations the demo offers in the atlas, in the order of `indizes.txt` in the
+/// demo folder (paths relative to that folder).
+pub fn demo_indices(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let list = dir.join("indizes.txt");
+    let text = std::fs::read_to_string(&list).with_context(|| format!("cannot read {}", list.display()))?;
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| dir.join(l)).collect())
+}
+
 /// The current time in RFC 3339, UTC, to the second.
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);

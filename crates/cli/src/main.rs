@@ -36,11 +36,15 @@ struct ServeArgs {
     /// Targets set for indicators (TOML, `[[ziel]]` tables); `bimo demo` uses the demo's fictitious ones.
     #[arg(long)]
     targets: Option<PathBuf>,
+    /// Composite indices (Sozialmonitoring) offered in the atlas: index configurations with a
+    /// `[store]` table; repeat for several. `bimo demo` offers the shipped ones in data/indizes.
+    #[arg(long = "index")]
+    indices: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import the shipped open data (Köln, Hamburg) and serve the atlas.
+    /// Import the shipped open data (Köln, Hamburg, Berlin) and serve the atlas.
     Demo {
         #[command(flatten)]
         store: StoreArgs,
@@ -102,9 +106,18 @@ enum Command {
         /// The index configuration (TOML), e.g. data/indizes/berlin-mss.toml.
         #[arg(long)]
         config: PathBuf,
-        /// The areas: key, inhabitants at the window's dates, one column per indicator.
+        /// The areas: key, inhabitants at the window's dates, one column per indicator. Without it,
+        /// the index runs on the store, on the Kommune and layer of the configuration's [store] table.
         #[arg(long)]
-        input: PathBuf,
+        input: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// On the store: the edition (the year at the end of the window); the newest by default.
+        #[arg(long)]
+        period: Option<domain::Period>,
+        /// On the store: the indicator catalogue whose indicators the configuration may name.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/indikatoren/katalog.toml"))]
+        catalogue: PathBuf,
         /// Where to write the result (`;`-separated CSV).
         #[arg(long)]
         output: PathBuf,
@@ -187,7 +200,8 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
         Some(path) => import::read_targets(path).map_err(|e| anyhow::anyhow!("the targets have errors:\n{e}"))?,
         None => Vec::new(),
     };
-    let state = web::AppState::new(store).with_catalogue(catalogue).with_targets(targets);
+    let indices = bimo::index::definitions(&args.indices)?;
+    let state = web::AppState::new(store).with_catalogue(catalogue).with_targets(targets).with_indices(indices);
     // Build the atlas before the first visitor asks for it.
     state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -210,7 +224,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             import_all(&st, &bimo::demo_manifests(&files)?)?;
             if !no_serve {
                 let targets = s.targets.clone().or_else(|| Some(files.join("../indikatoren/ziele-demo.toml")));
-                runtime.block_on(serve(st, ServeArgs { targets, ..s }))?;
+                let indices = if s.indices.is_empty() { bimo::demo_indices(&files)? } else { s.indices.clone() };
+                runtime.block_on(serve(st, ServeArgs { targets, indices, ..s }))?;
             }
         }
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
@@ -219,11 +234,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bimo::attention::run(&*open(&store)?, command, &now_rfc3339(), &mut std::io::stdout().lock())?
         }
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
-        Command::Index { config, input, output } => {
-            let config = import::read_index_config(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let outcome = bimo::index::run(&config, &input, &output)?;
+        Command::Index { config: path, input, store, period, catalogue, output } => {
+            let config = import::read_index_config(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let outcome = match input {
+                Some(input) => bimo::index::run(&config, &input, &output)?,
+                None => {
+                    let catalogue = import::read_catalogue(&catalogue)
+                        .map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
+                    let def = bimo::index::definitions(std::slice::from_ref(&path))?.remove(0);
+                    bimo::index::run_on_store(&*open(&store)?, catalogue, &def, period, &output)?
+                }
+            };
             eprintln!(
-                "{} areas in the index, {} left out; written to {}",
+                "{}{} areas in the index, {} left out; written to {}",
+                outcome.period.map(|p| format!("edition {p}: ")).unwrap_or_default(),
                 outcome.included,
                 outcome.excluded.len(),
                 output.display()

@@ -94,6 +94,13 @@ impl Breaks {
         (lo, self.upper[i])
     }
 
+    /// Breaks for `k` ordered categories numbered 0 … k − 1 (such as the classes of an index):
+    /// the value `i` falls into class `i`.
+    pub fn categories(k: usize) -> Breaks {
+        let upper = (0..k).map(|i| if i + 1 == k { i as f64 } else { i as f64 + 0.5 }).collect();
+        Breaks { min: 0.0, upper }
+    }
+
     /// The class of `x`; values beyond the limits fall into the first or last class.
     pub fn class_of(&self, x: f64) -> usize {
         self.upper.iter().position(|&u| x <= u).unwrap_or(self.upper.len() - 1)
@@ -167,6 +174,14 @@ fn fisher_jenks(v: &[f64], k: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_put_each_number_in_its_own_class() {
+        let b = Breaks::categories(4);
+        assert_eq!(b.len(), 4);
+        assert_eq!((0..4).map(|i| b.class_of(i as f64)).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert_eq!(Breaks::categories(1).class_of(0.0), 0);
+    }
 
     #[test]
     fn quantiles_use_nearest_rank() {

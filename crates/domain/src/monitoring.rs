@@ -327,6 +327,67 @@ impl MonitoringSpec {
     }
 }
 
+/// How much one indicator moves an area's index away from that of an average area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Driver {
+    /// The indicator (its position among the part's indicators).
+    pub indicator: usize,
+    /// Its normalised value for the area.
+    pub normalised: f64,
+    /// Its contribution on the index scale: for sums and means |w|·(y − ȳ), divided by the
+    /// aggregation's divisor and, when re-standardised, by the SD of the aggregate, so that the
+    /// contributions add up to the index minus the index of an area with every indicator at its
+    /// mean (for z-scores: to the index itself). For the geometric mean the contributions are on
+    /// the logarithmic scale: (|w|/Σ|w|)·(ln y − mean ln y).
+    pub contribution: f64,
+}
+
+impl Part {
+    /// The drivers of the index of the included area in row `row` of `result` (this part's
+    /// result), the strongest first.
+    pub fn drivers(&self, result: &IndexResult, row: usize) -> Vec<Driver> {
+        use crate::composite::{Aggregation, Normalisation, Sd, ZeroRule};
+        let n = result.normalised.len() as f64;
+        let weight_sum: f64 = self.spec.weights.iter().map(|w| w.abs()).sum();
+        let column = |k: usize, f: &dyn Fn(f64) -> f64| result.normalised.iter().map(|r| f(r[k])).sum::<f64>() / n;
+        let divisor = if self.spec.restandardise {
+            let kind = match self.spec.normalisation {
+                Normalisation::ZScore(kind) => kind,
+                _ => Sd::Population,
+            };
+            let m = result.aggregate.iter().sum::<f64>() / n;
+            let ss: f64 = result.aggregate.iter().map(|a| (a - m) * (a - m)).sum();
+            let sd = (ss / if kind == Sd::Sample { n - 1.0 } else { n }).sqrt();
+            if sd > 0.0 { sd } else { 1.0 }
+        } else {
+            1.0
+        };
+        let mut drivers: Vec<Driver> = self
+            .spec
+            .weights
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                let y = result.normalised[row][k];
+                let contribution = match self.spec.aggregation {
+                    Aggregation::Sum => w.abs() * (y - column(k, &|v| v)) / divisor,
+                    Aggregation::WeightedMean => w.abs() * (y - column(k, &|v| v)) / weight_sum / divisor,
+                    Aggregation::Geometric(rule) => {
+                        let offset = match rule {
+                            ZeroRule::Reject => 0.0,
+                            ZeroRule::Offset(e) => e,
+                        };
+                        w.abs() / weight_sum * ((y + offset).ln() - column(k, &|v| (v + offset).ln()))
+                    }
+                };
+                Driver { indicator: k, normalised: y, contribution }
+            })
+            .collect();
+        drivers.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+        drivers
+    }
+}
+
 /// Index errors count rows among the included areas and columns among the part's indicators;
 /// users know areas by key and indicators by name.
 fn describe(error: &IndexError, included: &[&AreaRow], part: &Part) -> String {

@@ -22,6 +22,14 @@ impl Period {
             Period::Year(y) | Period::SchoolYear(y) => y,
         }
     }
+
+    /// The period of the same kind `years` years earlier: the start of a window of change.
+    pub fn years_before(self, years: i32) -> Period {
+        match self {
+            Period::Year(y) => Period::Year(y - years),
+            Period::SchoolYear(y) => Period::SchoolYear(y - years),
+        }
+    }
 }
 
 impl fmt::Display for Period {
@@ -78,6 +86,8 @@ mod tests {
         assert_eq!("2012.0".parse::<Period>().unwrap(), Period::Year(2012));
         assert_eq!("2024/25".parse::<Period>().unwrap(), Period::SchoolYear(2024));
         assert_eq!("1999/2000".parse::<Period>().unwrap(), Period::SchoolYear(1999));
+        assert_eq!(Period::SchoolYear(2024).years_before(3), Period::SchoolYear(2021));
+        assert_eq!(Period::Year(2018).years_before(2), Period::Year(2016));
         assert_eq!(Period::SchoolYear(1999).to_string(), "1999/00");
         assert_eq!(Period::SchoolYear(2024).to_string(), "2024/25");
     }

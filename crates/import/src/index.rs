@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use domain::composite::{Aggregation, Cutter, Goalposts, IndexSpec, Normalisation, Sd, ZeroRule};
+use domain::monitoring::{Exclusion as MonitoringExclusion, MonitoringSpec, Part};
 use domain::sensitivity::Alternatives;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
@@ -39,6 +40,29 @@ pub struct IndexConfig {
     /// The Monte Carlo sensitivity analysis, run for every index ([`IndexPart::alternatives`]).
     #[serde(default)]
     pub sensitivity: Option<SensitivityConfig>,
+    /// Where the index runs on the store and in the atlas; the column names above are then
+    /// catalogue indicators or variable keys.
+    #[serde(default)]
+    pub store: Option<StoreTarget>,
+}
+
+/// The `[store]` table: the Kommune and layer an index runs on, and how the atlas presents it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreTarget {
+    /// Title in the atlas, e.g. "Monitoring Soziale Stadtentwicklung".
+    pub title: String,
+    /// One or two sentences on what the index is for and where the method comes from.
+    #[serde(default)]
+    pub description: String,
+    /// The Kommune key.
+    pub kommune: String,
+    /// The layer of the areas.
+    pub layer: String,
+    /// Codes (combined codes, or classes of the first index) that make an area an
+    /// Aufmerksamkeitsgebiet, e.g. `["3+/-", "4-"]`.
+    #[serde(default)]
+    pub attention: Vec<String>,
 }
 
 /// An area left out by decision.
@@ -132,6 +156,10 @@ pub struct IndexPart {
     /// Name of each class (e.g. "hoch", "mittel", …).
     #[serde(default)]
     pub names: Vec<String>,
+    /// On the store: 0 (the default) for levels, or the number of years over which each
+    /// indicator's change is taken (the dynamics of Berlin and Hamburg: 2 or 3).
+    #[serde(default)]
+    pub window: i32,
 }
 
 /// The `[sensitivity]` table: which method choices the Monte Carlo analysis draws.
@@ -358,6 +386,70 @@ fn locate(text: &str, file: &str, path: &[Step<'_>]) -> Position {
     start.map_or_else(|| Position::file(file), |s| crate::error::text_position(text, file, s))
 }
 
+impl IndexConfig {
+    /// The typed method of the whole configuration: inclusion rules, every index with its class
+    /// codes and names (the codes where no names are given), the combined code.
+    pub fn monitoring(&self) -> Result<MonitoringSpec, String> {
+        let parts = self
+            .indices
+            .iter()
+            .map(|p| {
+                Ok(Part {
+                    key: p.key.clone(),
+                    indicators: p.columns.keys().cloned().collect(),
+                    spec: p.spec()?,
+                    codes: p.classes.clone(),
+                    names: if p.names.is_empty() { p.classes.clone() } else { p.names.clone() },
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(MonitoringSpec {
+            min_population: self.min_population,
+            exclusions: self
+                .exclude
+                .iter()
+                .map(|e| MonitoringExclusion { key: e.id.clone(), reason: e.reason.clone() })
+                .collect(),
+            parts,
+            combined: self.combined.clone(),
+        })
+    }
+
+    /// Checks what concerns the whole configuration; the keys lead to the value at fault.
+    fn check(&self) -> Result<(), (Vec<Step<'static>>, String)> {
+        for (i, part) in self.indices.iter().enumerate() {
+            let classes = part.spec().map(|s| s.cutter.class_count()).unwrap_or(part.classes.len());
+            if part.classes.len() != classes {
+                return Err((
+                    vec![Step::Key("index"), Step::Item(i), Step::Key("classes")],
+                    format!("{} class labels for {classes} classes", part.classes.len()),
+                ));
+            }
+            if !part.names.is_empty() && part.names.len() != part.classes.len() {
+                return Err((
+                    vec![Step::Key("index"), Step::Item(i), Step::Key("names")],
+                    format!("{} names for {} classes", part.names.len(), part.classes.len()),
+                ));
+            }
+            if part.window < 0 {
+                return Err((
+                    vec![Step::Key("index"), Step::Item(i), Step::Key("window")],
+                    format!("the window is a number of years, 0 or more, got {}", part.window),
+                ));
+            }
+        }
+        if let (Some(target), Some(first)) = (&self.store, self.indices.first()) {
+            // Combined codes such as "3+/-" belong to the first index's class they start with.
+            if let Err(e) =
+                domain::attention::AttentionRule::new(first.classes.clone(), target.attention.iter().cloned())
+            {
+                return Err((vec![Step::Key("store"), Step::Key("attention")], e.to_string()));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Parses an index configuration; `file` names it in errors.
 pub fn parse_index_config(text: &str, file: &str) -> Result<IndexConfig, ImportErrors> {
     let config: IndexConfig = toml::from_str(text).map_err(|e| crate::error::toml_error(text, file, &e))?;
@@ -373,6 +465,9 @@ pub fn parse_index_config(text: &str, file: &str) -> Result<IndexConfig, ImportE
             path.extend(p.keys.iter().map(|k| Step::Key(k)));
             errors.push(locate(text, file, &path), p.message);
         }
+    }
+    if let Err((path, message)) = config.check() {
+        errors.push(locate(text, file, &path), message);
     }
     errors.finish(config)
 }

@@ -64,8 +64,8 @@ pub use catalogue::{parse_catalogue, read_catalogue};
 pub use crosswalk::{CrosswalkSpec, read_crosswalk};
 pub use error::{ImportError, ImportErrors, Position};
 pub use index::{
-    AggregationName, Exclusion, IndexConfig, IndexPart, NormalisationName, SensitivityConfig, ZeroRuleConfig,
-    parse_index_config, read_index_config,
+    AggregationName, Exclusion, IndexConfig, IndexPart, NormalisationName, SensitivityConfig, StoreTarget,
+    ZeroRuleConfig, parse_index_config, read_index_config,
 };
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};

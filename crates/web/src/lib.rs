@@ -17,6 +17,7 @@ mod api;
 pub mod atlas;
 mod error;
 pub mod indicators;
+pub mod monitoring;
 mod pages;
 mod views;
 
@@ -37,6 +38,7 @@ pub struct AppState {
     audience: Audience,
     catalogue: Arc<Vec<domain::indicator::Definition>>,
     targets: Arc<Vec<domain::indicator::Target>>,
+    indices: Arc<Vec<monitoring::IndexDefinition>>,
     cache: Arc<RwLock<Option<CachedAtlas>>>,
 }
 
@@ -51,6 +53,7 @@ impl AppState {
             audience: Audience::Public,
             catalogue: Arc::new(Vec::new()),
             targets: Arc::new(Vec::new()),
+            indices: Arc::new(Vec::new()),
             cache: Arc::new(RwLock::new(None)),
         }
     }
@@ -58,6 +61,11 @@ impl AppState {
     /// The same state with these indicator targets.
     pub fn with_targets(self, targets: Vec<domain::indicator::Target>) -> AppState {
         AppState { targets: Arc::new(targets), cache: Arc::new(RwLock::new(None)), ..self }
+    }
+
+    /// The same state offering these composite indices (Sozialmonitoring) in the atlas.
+    pub fn with_indices(self, indices: Vec<monitoring::IndexDefinition>) -> AppState {
+        AppState { indices: Arc::new(indices), ..self }
     }
 
     /// The same state offering these indicator definitions on every Kommune's data.

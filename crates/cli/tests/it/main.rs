@@ -376,8 +376,7 @@ fn crosswalks_from_geometries_and_from_counts() {
 fn the_berlin_mss_2019_is_reproduced_for_every_planungsraum() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let config = import::read_index_config(&root.join("data/indizes/berlin-mss.toml")).unwrap();
-    let input =
-        root.join("data/demo/berlin/berlin-lor-monitoring-social-urban-development-2019-00-planning-areas.csv");
+    let input = root.join("data/demo/berlin/berlin-lor-monitoring-social-urban-development-2019-00-planning-areas.csv");
     let tmp = tempfile::tempdir().unwrap();
     let output = tmp.path().join("mss.csv");
     let outcome = bimo::index::run(&config, &input, &output).unwrap();

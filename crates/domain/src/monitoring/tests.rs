@@ -125,3 +125,16 @@ fn class_labels_must_match_the_cutter() {
     let e = spec.compute(&mini_example()).unwrap_err().to_string();
     assert_eq!(e, "index status: 3 class codes and 4 names for 4 classes");
 }
+
+#[test]
+fn the_drivers_add_up_to_the_index() {
+    let spec = berlin_like();
+    let r = spec.compute(&mini_example()).unwrap();
+    // Area E (row 4 among the included): z = 1.80897, 1.89247, 1.83804; SD(sum) = 2.99617.
+    let drivers = spec.parts[0].drivers(&r.parts[0], 4);
+    let total: f64 = drivers.iter().map(|d| d.contribution).sum();
+    assert!((total - 1.84886).abs() < 1e-5, "{total}");
+    assert_eq!(drivers[0].indicator, 1);
+    assert!((drivers[0].contribution - 1.89247 / 2.99617).abs() < 1e-5);
+    assert!((drivers[2].contribution - 1.80897 / 2.99617).abs() < 1e-5);
+}

@@ -6,6 +6,7 @@
 
 mod indicators;
 mod map;
+mod monitoring;
 mod profile;
 mod schools;
 mod sources;
@@ -39,6 +40,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/indikatoren/uebersicht", get(indicators::overview_page))
         .route("/atlas/{kommune}/indikator/{indicator}", get(indicators::sheet_page))
         .route("/atlas/{kommune}/gebiet/{layer}/{area}", get(profile::profile_page))
+        .route("/atlas/{kommune}/sozialmonitoring", get(monitoring::list_page))
+        .route("/atlas/{kommune}/sozialmonitoring/{index}", get(monitoring::index_page))
+        .route("/atlas/{kommune}/sozialmonitoring/{index}/tabelle.csv", get(monitoring::index_csv))
+        .route("/atlas/{kommune}/sozialmonitoring/{index}/gebiet/{area}", get(monitoring::area_page))
         .route(
             "/static/atlas.css",
             get(|| async {
