@@ -219,24 +219,23 @@ fn sd(v: &[f64], kind: Sd) -> f64 {
     (ss / n).sqrt()
 }
 
-/// Ranks from 1 for the lowest value; ties share their mean rank.
-pub(crate) fn ranks(v: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut r = vec![0.0; v.len()];
+/// Mid-ranks, 1 for the smallest value; tied values share the mean of their ranks.
+pub fn mid_ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
     let mut i = 0;
     while i < order.len() {
         let mut j = i;
-        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
             j += 1;
         }
-        let mean_rank = (i + j) as f64 / 2.0 + 1.0;
         for &k in &order[i..=j] {
-            r[k] = mean_rank;
+            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
         }
         i = j + 1;
     }
-    r
+    ranks
 }
 
 impl IndexSpec {
@@ -337,7 +336,7 @@ impl IndexSpec {
             }
             Normalisation::Rank => {
                 let top = column.len() as f64 + 1.0;
-                ranks(column).into_iter().map(|r| if turn { top - r } else { r }).collect()
+                mid_ranks(column).into_iter().map(|r| if turn { top - r } else { r }).collect()
             }
         };
         Ok(scores)

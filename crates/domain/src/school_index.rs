@@ -50,7 +50,7 @@ use std::collections::{BTreeMap, HashMap};
 use geo::{Centroid, Distance, Haversine, Point};
 
 use crate::Area;
-use crate::composite::{Aggregation, Cutter, IndexError, IndexSpec, Normalisation, Sd};
+use crate::composite::{Aggregation, Cutter, IndexError, IndexSpec, Normalisation, Sd, mid_ranks};
 
 /// A school to be indexed.
 #[derive(Debug, Clone, PartialEq)]
@@ -440,25 +440,6 @@ pub fn agreement(rows: &[Comparison]) -> Option<AgreementReport> {
     let by_schulform =
         groups.into_iter().filter_map(|(form, rows)| Some((form.to_owned(), agreement_of(&rows)?))).collect();
     Some(AgreementReport { total, by_schulform })
-}
-
-/// Mid-ranks, 1 for the smallest value; tied values share the mean of their ranks.
-pub fn mid_ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-    let mut ranks = vec![0.0; values.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
-            j += 1;
-        }
-        for &k in &order[i..=j] {
-            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
-        }
-        i = j + 1;
-    }
-    ranks
 }
 
 /// Spearman's rank correlation: Pearson's correlation of the mid-ranks (so ties are handled

@@ -36,7 +36,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use statrs::statistics::{Data, OrderStatistics};
 
-use crate::composite::{IndexError, IndexSpec, Normalisation, ranks};
+use crate::composite::{IndexError, IndexSpec, Normalisation, mid_ranks};
 
 /// The method choices drawn in each run.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +116,7 @@ pub enum SensitivityError {
 /// Ranks from 1 for the highest value; ties share their mean rank.
 pub fn ranks_from_top(values: &[f64]) -> Vec<f64> {
     let top = values.len() as f64 + 1.0;
-    ranks(values).into_iter().map(|r| top - r).collect()
+    mid_ranks(values).into_iter().map(|r| top - r).collect()
 }
 
 /// Runs the analysis: `rows` as for [`IndexSpec::compute`], `base` the method whose ranks and

@@ -64,6 +64,12 @@ fn cuts_put_boundary_values_where_berlin_does() {
 }
 
 #[test]
+fn mid_ranks_share_tied_ranks() {
+    assert_eq!(mid_ranks(&[3.0, 1.0, 3.0, 2.0]), [3.5, 1.0, 3.5, 2.0]);
+    assert_eq!(mid_ranks(&[]), Vec::<f64>::new());
+}
+
+#[test]
 fn ranks_minmax_and_weights() {
     let spec = IndexSpec {
         weights: vec![1.0, -1.0],

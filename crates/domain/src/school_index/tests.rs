@@ -174,12 +174,6 @@ fn bad_input_is_named() {
 }
 
 #[test]
-fn mid_ranks_share_tied_ranks() {
-    assert_eq!(mid_ranks(&[3.0, 1.0, 3.0, 2.0]), [3.5, 1.0, 3.5, 2.0]);
-    assert_eq!(mid_ranks(&[]), Vec::<f64>::new());
-}
-
-#[test]
 fn spearman_matches_hand_computed_values() {
     // Without ties: 1 − 6·Σd²/(n(n²−1)) = 1 − 6·2/60 = 0.8.
     assert!(close(spearman(&[10.0, 20.0, 30.0, 40.0], &[1.0, 3.0, 2.0, 4.0]).unwrap(), 0.8));
