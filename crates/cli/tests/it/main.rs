@@ -1,6 +1,9 @@
 //! End-to-end imports of the real demo files into a fresh store, and failures that must leave the
 //! store exactly as it was.
 
+mod attention;
+mod school_index;
+
 use std::path::{Path, PathBuf};
 
 use bimo::{ImportFailure, Imported, demo_manifests, import_manifest};
