@@ -23,6 +23,8 @@ pub struct Outcome {
     pub excluded: Vec<(String, String)>,
     /// For each combined code (or, without one, each class of the first index), the number of areas.
     pub counts: Vec<(String, usize)>,
+    /// Per index with a sensitivity analysis, the mean absolute rank shift over the runs.
+    pub rank_shifts: Vec<(String, f64)>,
 }
 
 impl Outcome {
@@ -36,7 +38,7 @@ impl Outcome {
         if included == 0 {
             bail!("no area is included in the index");
         }
-        Ok(Outcome { period, included, excluded, counts: result.counts.clone() })
+        Ok(Outcome { period, included, excluded, counts: result.counts.clone(), rank_shifts: Vec::new() })
     }
 }
 
@@ -56,7 +58,17 @@ pub fn definition(config: &IndexConfig, key: &str) -> anyhow::Result<IndexDefini
         windows: config.indices.iter().map(|p| p.window).collect(),
         spec: config.monitoring().map_err(anyhow::Error::msg)?,
         attention: on.attention.clone(),
+        sensitivity: alternatives(config)?,
     })
+}
+
+/// Per index, the alternatives of the configured sensitivity analysis.
+fn alternatives(config: &IndexConfig) -> anyhow::Result<Vec<Option<domain::sensitivity::Alternatives>>> {
+    config
+        .indices
+        .iter()
+        .map(|p| config.sensitivity.as_ref().map(|s| p.alternatives(s).map_err(anyhow::Error::msg)).transpose())
+        .collect()
 }
 
 /// Reads the index definitions of the configuration files given to `bimo serve --index`.
@@ -76,17 +88,91 @@ fn write(output: &Path, spec: &MonitoringSpec, rows: &[AreaRow], result: &Monito
     std::fs::write(output, table).with_context(|| format!("cannot write {}", output.display()))
 }
 
-/// Reads `input` (CSV with a header; `,` or `;`, decimal point or comma), computes every index of
-/// `config` and writes one row per area to `output`.
-pub fn run(config: &IndexConfig, input: &Path, output: &Path) -> anyhow::Result<Outcome> {
-    let spec = config.monitoring().map_err(anyhow::Error::msg)?;
-    let rows = read_rows(config, input)?;
-    let result = spec.compute(&rows).with_context(|| format!("{}: the index cannot be computed", input.display()))?;
-    write(output, &spec, &rows, &result)?;
-    Outcome::of(&spec, &result, None)
+/// Writes the sensitivity analysis of every index that has one: per index and included area the
+/// base rank (1 = highest index), the median rank and its 5–95 % band over the runs, and the share
+/// of runs in which the area kept its class. Returns the mean absolute rank shift per index.
+pub fn write_sensitivity(
+    output: &Path,
+    spec: &MonitoringSpec,
+    alternatives: &[Option<domain::sensitivity::Alternatives>],
+    result: &MonitoringResult,
+) -> anyhow::Result<Vec<(String, f64)>> {
+    let analyses =
+        web::monitoring::sensitivity(spec, alternatives, result).context("the sensitivity analysis failed")?;
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(output).with_context(|| format!("cannot write {}", output.display()))?;
+    w.write_record(["index", "schluessel", "name", "rang", "rang_median", "rang_p05", "rang_p95", "klasse_gehalten"])?;
+    let included: Vec<&domain::monitoring::AreaOutcome> =
+        result.areas.iter().filter(|a| a.inclusion == domain::monitoring::Inclusion::Included).collect();
+    let mut shifts = Vec::new();
+    for (part, analysis) in spec.parts.iter().zip(&analyses) {
+        let Some(analysis) = analysis else { continue };
+        for (area, s) in included.iter().zip(&analysis.areas) {
+            w.write_record([
+                part.key.clone(),
+                area.key.clone(),
+                area.name.clone(),
+                s.base_rank.to_string(),
+                s.median_rank.to_string(),
+                s.rank_q05.to_string(),
+                s.rank_q95.to_string(),
+                s.kept_class.to_string(),
+            ])?;
+        }
+        shifts.push((part.key.clone(), analysis.mean_rank_shift));
+    }
+    w.flush()?;
+    if shifts.is_empty() {
+        bail!("the configuration has no [sensitivity] table");
+    }
+    Ok(shifts)
 }
 
-fn read_rows(config: &IndexConfig, input: &Path) -> anyhow::Result<Vec<AreaRow>> {
+/// Reads `input` (CSV with a header; `,` or `;`, decimal point or comma), computes every index of
+/// `config` and writes one row per area to `output`, and the sensitivity analysis to `sensitivity`
+/// when asked.
+pub fn run(config: &IndexConfig, input: &Path, output: &Path, sensitivity: Option<&Path>) -> anyhow::Result<Outcome> {
+    let spec = config.monitoring().map_err(anyhow::Error::msg)?;
+    let (rows, lines) = read_rows(config, input)?;
+    let result = spec.compute(&rows).map_err(|e| positioned(e, input, config, &lines))?;
+    write(output, &spec, &rows, &result)?;
+    let mut outcome = Outcome::of(&spec, &result, None)?;
+    if let Some(path) = sensitivity {
+        outcome.rank_shifts = write_sensitivity(path, &spec, &alternatives(config)?, &result)?;
+    }
+    Ok(outcome)
+}
+
+/// A method error on CSV input, at the line and column of the value it is about where it is
+/// about one.
+fn positioned(
+    error: domain::monitoring::MonitoringError,
+    input: &Path,
+    config: &IndexConfig,
+    lines: &std::collections::HashMap<String, u64>,
+) -> anyhow::Error {
+    use domain::monitoring::MonitoringError;
+    let file = input.display();
+    match &error {
+        MonitoringError::MissingValue { area, indicator } => {
+            anyhow::anyhow!("{file}:{}:{indicator}: {error}", lines.get(area).copied().unwrap_or(0))
+        }
+        MonitoringError::MissingPopulation(area) => anyhow::anyhow!(
+            "{file}:{}:{}: {error}",
+            lines.get(area).copied().unwrap_or(0),
+            config.population.join("/")
+        ),
+        MonitoringError::DuplicateArea(area) => {
+            anyhow::anyhow!("{file}:{}:{}: {error}", lines.get(area).copied().unwrap_or(0), config.id)
+        }
+        _ => anyhow::anyhow!("{file}: the index cannot be computed: {error}"),
+    }
+}
+
+/// The rows of the CSV and, per area key, its line (the last, for a key given twice).
+fn read_rows(
+    config: &IndexConfig,
+    input: &Path,
+) -> anyhow::Result<(Vec<AreaRow>, std::collections::HashMap<String, u64>)> {
     let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
     let delimiter =
         if text.lines().next().is_some_and(|h| h.matches(';').count() > h.matches(',').count()) { b';' } else { b',' };
@@ -104,6 +190,7 @@ fn read_rows(config: &IndexConfig, input: &Path) -> anyhow::Result<Vec<AreaRow>>
         .map(|p| p.columns.keys().map(|c| col(c)).collect::<anyhow::Result<Vec<_>>>())
         .collect::<anyhow::Result<_>>()?;
     let mut rows = Vec::new();
+    let mut lines = std::collections::HashMap::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.with_context(|| format!("{}: unreadable row", input.display()))?;
         let line = record.position().map_or(n as u64 + 2, |p| p.line());
@@ -120,6 +207,7 @@ fn read_rows(config: &IndexConfig, input: &Path) -> anyhow::Result<Vec<AreaRow>>
         if key.is_empty() {
             bail!("{}:{line}:{}: the area key is empty", input.display(), header[id]);
         }
+        lines.insert(key.to_owned(), line);
         rows.push(AreaRow {
             key: key.to_owned(),
             name: name.map(|i| field(i).to_owned()).unwrap_or_default(),
@@ -130,7 +218,7 @@ fn read_rows(config: &IndexConfig, input: &Path) -> anyhow::Result<Vec<AreaRow>>
                 .collect::<anyhow::Result<_>>()?,
         });
     }
-    Ok(rows)
+    Ok((rows, lines))
 }
 
 /// Computes the index on the store's public data for the edition ending in `period` (the newest
@@ -141,6 +229,7 @@ pub fn run_on_store(
     def: &IndexDefinition,
     period: Option<Period>,
     output: &Path,
+    sensitivity: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let snapshot = store.snapshot(domain::Audience::Public)?;
     let atlas = web::atlas::Atlas::new(snapshot, std::sync::Arc::new(catalogue), std::sync::Arc::new(Vec::new()));
@@ -157,5 +246,9 @@ pub fn run_on_store(
     };
     let e = web::monitoring::edition(k, &atlas.catalogue, def, period)?;
     write(output, &def.spec, &e.rows, &e.result)?;
-    Outcome::of(&def.spec, &e.result, Some(period))
+    let mut outcome = Outcome::of(&def.spec, &e.result, Some(period))?;
+    if let Some(path) = sensitivity {
+        outcome.rank_shifts = write_sensitivity(path, &def.spec, &def.sensitivity, &e.result)?;
+    }
+    Ok(outcome)
 }

@@ -121,6 +121,10 @@ enum Command {
         /// Where to write the result (`;`-separated CSV).
         #[arg(long)]
         output: PathBuf,
+        /// Where to write the Monte Carlo sensitivity analysis of the configuration's
+        /// [sensitivity] table (`;`-separated CSV: median rank and 5–95 % band per area).
+        #[arg(long)]
+        sensitivity: Option<PathBuf>,
     },
     /// Compute a crosswalk: the shares with which one layer's counts are re-estimated on another
     /// layer or boundary version, from the geometries (or from a finer layer's counts).
@@ -234,15 +238,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bimo::attention::run(&*open(&store)?, command, &now_rfc3339(), &mut std::io::stdout().lock())?
         }
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
-        Command::Index { config: path, input, store, period, catalogue, output } => {
+        Command::Index { config: path, input, store, period, catalogue, output, sensitivity } => {
             let config = import::read_index_config(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
             let outcome = match input {
-                Some(input) => bimo::index::run(&config, &input, &output)?,
+                Some(input) => bimo::index::run(&config, &input, &output, sensitivity.as_deref())?,
                 None => {
                     let catalogue = import::read_catalogue(&catalogue)
                         .map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
                     let def = bimo::index::definitions(std::slice::from_ref(&path))?.remove(0);
-                    bimo::index::run_on_store(&*open(&store)?, catalogue, &def, period, &output)?
+                    bimo::index::run_on_store(&*open(&store)?, catalogue, &def, period, &output, sensitivity.as_deref())?
                 }
             };
             eprintln!(
@@ -254,6 +258,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             for (code, n) in &outcome.counts {
                 eprintln!("  {code}: {n}");
+            }
+            for (index, shift) in &outcome.rank_shifts {
+                eprintln!("sensitivity of {index}: mean absolute rank shift {shift:.2}");
             }
         }
         Command::Crosswalk { store, kommune, from, to, counts, output } => {

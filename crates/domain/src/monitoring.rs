@@ -158,6 +158,9 @@ pub struct MonitoringResult {
     pub areas: Vec<AreaOutcome>,
     /// Per part, the index result over the included areas (in their input order).
     pub parts: Vec<IndexResult>,
+    /// Per part, the raw values of the included areas (in their input order): the input of
+    /// [`crate::sensitivity::analyse`].
+    pub inputs: Vec<Vec<Vec<f64>>>,
     /// The number of included areas per code, sorted by code.
     pub counts: Vec<(String, usize)>,
 }
@@ -226,6 +229,7 @@ impl MonitoringSpec {
         let included: Vec<&AreaRow> =
             rows.iter().zip(&inclusions).filter(|(_, i)| **i == Inclusion::Included).map(|(r, _)| r).collect();
         let mut parts = Vec::with_capacity(self.parts.len());
+        let mut inputs = Vec::with_capacity(self.parts.len());
         for (p, part) in self.parts.iter().enumerate() {
             let values: Vec<Vec<f64>> = included
                 .iter()
@@ -246,6 +250,7 @@ impl MonitoringSpec {
                 message: describe(&e, &included, part),
             })?;
             parts.push(result);
+            inputs.push(values);
         }
         let mut counts: Vec<(String, usize)> = Vec::new();
         let mut n = 0;
@@ -287,7 +292,7 @@ impl MonitoringSpec {
             })
             .collect();
         counts.sort();
-        Ok(MonitoringResult { areas, parts, counts })
+        Ok(MonitoringResult { areas, parts, inputs, counts })
     }
 
     fn inclusion(&self, row: &AreaRow) -> Result<Inclusion, MonitoringError> {

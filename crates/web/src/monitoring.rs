@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use domain::indicator::Definition;
 use domain::monitoring::{AreaRow, MonitoringError, MonitoringResult, MonitoringSpec};
+use domain::sensitivity::{Alternatives, Sensitivity, analyse};
 use domain::{Area, Breakdown, Period, Value, VariableKey};
 use store::LayerVersion;
 
@@ -36,6 +37,8 @@ pub struct IndexDefinition {
     pub spec: MonitoringSpec,
     /// The codes that make an area an Aufmerksamkeitsgebiet, e.g. `3+/-`, `4-`.
     pub attention: Vec<String>,
+    /// Per part, the alternatives of the Monte Carlo sensitivity analysis, if one is configured.
+    pub sensitivity: Vec<Option<domain::sensitivity::Alternatives>>,
 }
 
 impl IndexDefinition {
@@ -93,6 +96,29 @@ fn value(k: &KommuneAtlas, layer: &LayerVersion, area: &Area, source: &Source<'_
             (Value::Number(x), _) => Some(x),
             (Value::Symbol(_), _) => None,
         },
+    }
+}
+
+/// Per part, the sensitivity of the ranks to the method choices, where `alternatives` has some: `analyse` over the included areas of the edition.
+pub fn sensitivity(
+    spec: &MonitoringSpec,
+    alternatives: &[Option<Alternatives>],
+    result: &MonitoringResult,
+) -> Result<Vec<Option<Sensitivity>>, domain::sensitivity::SensitivityError> {
+    spec.parts
+        .iter()
+        .zip(alternatives)
+        .zip(&result.inputs)
+        .map(|((part, alternatives), rows)| alternatives.as_ref().map(|a| analyse(rows, &part.spec, a)).transpose())
+        .collect()
+}
+
+/// The label of an indicator name: the catalogue indicator's or the variable's, else the name.
+pub fn label(k: &KommuneAtlas, catalogue: &[Definition], name: &str) -> String {
+    match source(k, catalogue, name) {
+        Some(Source::Indicator(d)) => d.label.clone(),
+        Some(Source::Variable(v)) => k.data.variable(v.as_str()).map_or_else(|| name.to_owned(), |i| i.variable.label.clone()),
+        None => name.to_owned(),
     }
 }
 

@@ -382,7 +382,7 @@ fn the_berlin_mss_2019_is_reproduced_for_every_planungsraum() {
     let input = root.join("data/demo/berlin/berlin-lor-monitoring-social-urban-development-2019-00-planning-areas.csv");
     let tmp = tempfile::tempdir().unwrap();
     let output = tmp.path().join("mss.csv");
-    let outcome = bimo::index::run(&config, &input, &output).unwrap();
+    let outcome = bimo::index::run(&config, &input, &output, None).unwrap();
     assert_eq!(outcome.included, 436);
     // The published Gesamtindex counts of MSS 2019 (METHODS.md §1.4).
     let expected = [

@@ -14,7 +14,8 @@ use serde::Deserialize;
 
 use super::{PageError, encode, kommune, off_runtime};
 use crate::atlas::{Atlas, KommuneAtlas};
-use crate::monitoring::{Edition, IndexDefinition, edition, editions};
+use crate::monitoring::{Edition, IndexDefinition, edition, editions, label};
+use domain::sensitivity::Sensitivity;
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
 
@@ -180,6 +181,8 @@ fn index_markup(state: &AppState, atlas: &Atlas, key: &str, index: &str, q: &Ind
         _ => Vec::new(),
     };
     let reviews = reviews(state, key, index)?;
+    let robustness = crate::monitoring::sensitivity(&def.spec, &def.sensitivity, &e.result)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let attention_rule = rule(def);
     let attention: Vec<&domain::monitoring::AreaOutcome> = e
         .result
@@ -270,11 +273,14 @@ fn index_markup(state: &AppState, atlas: &Atlas, key: &str, index: &str, q: &Ind
             section aria-labelledby="werte" {
                 h2 id="werte" { "Alle Zwischenwerte" }
                 p { a href=(format!("{base}/tabelle.csv{query}")) download { "Als CSV herunterladen" } }
-                (values_table(def, &e, &base, &query))
+                @if robustness.iter().any(Option::is_some) {
+                    p { "Robustheit: Rang 1 ist der höchste Index. Der Median und das Band (5–95 %) stammen aus einer Monte-Carlo-Analyse über andere Normierungen, Gewichte und das Weglassen je eines Indikators; „gehalten“ ist der Anteil der Läufe, in denen das Gebiet seine Klasse behält." }
+                }
+                (values_table(def, &e, &robustness, &base, &query))
             }
             section aria-labelledby="methode" {
                 h2 id="methode" { "Methode" }
-                (method(def))
+                (method(def, k, atlas))
             }
             (sources(&releases))
         },
@@ -339,6 +345,15 @@ fn area_markup(
         _ => Vec::new(),
     };
     let raw = &e.rows[position];
+    let robustness = crate::monitoring::sensitivity(&def.spec, &def.sensitivity, &e.result)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let labels: Vec<Vec<String>> = def
+        .spec
+        .parts
+        .iter()
+        .map(|p| p.indicators.iter().map(|i| label(k, &atlas.catalogue, i)).collect())
+        .collect();
+    let included = e.result.parts.first().map_or(0, |p| p.index.len());
     Ok(page(
         &format!("{} – {}", outcome.name, def.title),
         Some((key, &k.data.kommune.name)),
@@ -354,7 +369,7 @@ fn area_markup(
                 @let drivers = part.drivers(&e.result.parts[i], row);
                 @let chart = render::bar_chart(&render::BarChartSpec {
                     title: &format!("Beiträge zum Index {} von {}", part.key, outcome.name),
-                    bars: drivers.iter().map(|d| render::Bar { key: &part.indicators[d.indicator], label: &part.indicators[d.indicator], value: Some(d.contribution), href: None }).collect(),
+                    bars: drivers.iter().map(|d| render::Bar { key: &part.indicators[d.indicator], label: &labels[i][d.indicator], value: Some(d.contribution), href: None }).collect(),
                     reference: None,
                     highlight: None,
                     value_suffix: "",
@@ -363,14 +378,17 @@ fn area_markup(
                 section aria-labelledby=(format!("teil-{}", part.key)) {
                     h2 id=(format!("teil-{}", part.key)) { "Teil " (part.key) ": " (part.codes[o.class]) " " (part.names[o.class]) }
                     p { "Index " strong { (number(o.index)) } " (Summe " (number(o.aggregate)) "). " (limits_text(part, o.index)) }
-                    p { (drivers_text(part, &drivers)) }
+                    p { (drivers_text(&labels[i], &drivers)) }
+                    @if let Some(s) = robustness.get(i).and_then(Option::as_ref).and_then(|r| r.areas.get(row)) {
+                        p { "Rang " (render::format_auto(s.base_rank)) " von " (included) " (1 = höchster Index). In der Monte-Carlo-Analyse: Median " (render::format_auto(s.median_rank)) ", 5–95 %: " (render::format_de(s.rank_q05, 0)) " bis " (render::format_de(s.rank_q95, 0)) "; in " (render::format_de(s.kept_class * 100.0, 0)) " % der Läufe dieselbe Klasse." }
+                    }
                     figure { figcaption { "Beitrag jedes Indikators zum Index" } (svg(chart)) }
                     table class="compact" {
                         thead { tr { th scope="col" { "Indikator" } th scope="col" class="num" { "Wert" } th scope="col" class="num" { "normiert" } th scope="col" class="num" { "Gewicht" } th scope="col" class="num" { "Beitrag" } } }
                         tbody {
                             @for d in &drivers {
                                 tr {
-                                    th scope="row" { (part.indicators[d.indicator]) }
+                                    th scope="row" { (labels[i][d.indicator]) br; small { (part.indicators[d.indicator]) } }
                                     td class="num" { (raw.values.get(i).and_then(|v| v.get(d.indicator)).copied().flatten().map(render::format_auto).unwrap_or_default()) }
                                     td class="num" { (number(d.normalised)) }
                                     td class="num" { (render::format_auto(part.spec.weights[d.indicator])) }
@@ -421,15 +439,15 @@ fn limits_text(part: &domain::monitoring::Part, index: f64) -> String {
     if parts.is_empty() { String::new() } else { format!("Der Index liegt {}.", parts.join(" und ")) }
 }
 
-/// "Vor allem s4 (+1,52) und s3 (+0,61) bestimmen den Index."
-fn drivers_text(part: &domain::monitoring::Part, drivers: &[domain::monitoring::Driver]) -> String {
+/// "Vor allem S4 Kinderarmut (+1,52) und S3 Transferbezug (+0,61) bestimmen den Index …"
+fn drivers_text(labels: &[String], drivers: &[domain::monitoring::Driver]) -> String {
     let strongest: Vec<String> = drivers
         .iter()
         .take(2)
         .map(|d| {
             format!(
                 "{} ({}{})",
-                part.indicators[d.indicator],
+                labels[d.indicator],
                 if d.contribution >= 0.0 { "+" } else { "" },
                 number(d.contribution)
             )
@@ -515,34 +533,69 @@ fn warnings_table(warnings: &[EarlyWarning], e: &Edition<'_>, base: &str, query:
     }
 }
 
-fn values_table(def: &IndexDefinition, e: &Edition<'_>, base: &str, query: &str) -> Markup {
+fn values_table(
+    def: &IndexDefinition,
+    e: &Edition<'_>,
+    robustness: &[Option<Sensitivity>],
+    base: &str,
+    query: &str,
+) -> Markup {
+    // The position of each included area among the included ones: the rows of the analyses.
+    let mut included = 0;
+    let positions: Vec<usize> = e
+        .result
+        .areas
+        .iter()
+        .map(|a| {
+            included += usize::from(!a.parts.is_empty());
+            included.saturating_sub(1)
+        })
+        .collect();
+    let columns: usize = def
+        .spec
+        .parts
+        .iter()
+        .zip(robustness)
+        .map(|(p, r)| p.indicators.len() + 3 + if r.is_some() { 3 } else { 0 })
+        .sum::<usize>()
+        + 1;
     html! {
         div class="tablewrap" {
             table class="compact" {
                 thead {
                     tr {
                         th scope="col" { "Gebiet" }
-                        @for p in &def.spec.parts {
+                        @for (p, r) in def.spec.parts.iter().zip(robustness) {
                             @for i in &p.indicators { th scope="col" class="num" { "z " (i) } }
                             th scope="col" class="num" { "Summe " (p.key) }
                             th scope="col" class="num" { "Index " (p.key) }
                             th scope="col" { "Klasse " (p.key) }
+                            @if r.is_some() {
+                                th scope="col" class="num" { "Rang " (p.key) }
+                                th scope="col" class="num" { "Band 5–95 %" }
+                                th scope="col" class="num" { "gehalten" }
+                            }
                         }
                         th scope="col" { "Code" }
                     }
                 }
                 tbody {
-                    @for a in &e.result.areas {
+                    @for (a, row) in e.result.areas.iter().zip(&positions) {
                         tr {
                             th scope="row" { a href=(format!("{base}/gebiet/{}{query}", encode(&a.key))) { (a.name) } }
                             @if a.parts.is_empty() {
-                                td colspan=(def.spec.parts.iter().map(|p| p.indicators.len() + 3).sum::<usize>() + 1) { "nicht im Index: " (reason(def, &a.inclusion)) }
+                                td colspan=(columns) { "nicht im Index: " (reason(def, &a.inclusion)) }
                             } @else {
-                                @for (p, o) in def.spec.parts.iter().zip(&a.parts) {
+                                @for ((p, o), r) in def.spec.parts.iter().zip(&a.parts).zip(robustness) {
                                     @for z in &o.normalised { td class="num" { (number(*z)) } }
                                     td class="num" { (number(o.aggregate)) }
                                     td class="num" { (number(o.index)) }
                                     td { (p.codes[o.class]) " " (p.names[o.class]) }
+                                    @if let Some(s) = r.as_ref().and_then(|r| r.areas.get(*row)) {
+                                        td class="num" { (render::format_auto(s.median_rank)) }
+                                        td class="num" { (render::format_de(s.rank_q05, 0)) "–" (render::format_de(s.rank_q95, 0)) }
+                                        td class="num" { (render::format_de(s.kept_class * 100.0, 0)) " %" }
+                                    }
                                 }
                                 td { (a.code.as_deref().unwrap_or("")) }
                             }
@@ -554,7 +607,7 @@ fn values_table(def: &IndexDefinition, e: &Edition<'_>, base: &str, query: &str)
     }
 }
 
-fn method(def: &IndexDefinition) -> Markup {
+fn method(def: &IndexDefinition, k: &KommuneAtlas, atlas: &Atlas) -> Markup {
     html! {
         dl class="facts" {
             dt { "Gebiete" } dd { (def.layer) }
@@ -570,7 +623,7 @@ fn method(def: &IndexDefinition) -> Markup {
                     @if *w > 0 { "Veränderung über " (w) " Jahre; " }
                     "Indikatoren (Gewicht): "
                     @for (i, (name, weight)) in p.indicators.iter().zip(&p.spec.weights).enumerate() {
-                        @if i > 0 { ", " } (name) " (" (render::format_auto(*weight)) ")"
+                        @if i > 0 { ", " } (label(k, &atlas.catalogue, name)) " [" code { (name) } "] (" (render::format_auto(*weight)) ")"
                     }
                     "; Normierung: " (normalisation_label(&p.spec.normalisation))
                     "; Aggregation: " (aggregation_label(p.spec.aggregation))
