@@ -28,10 +28,12 @@
 //! ```
 
 pub mod attention;
+pub mod capacity;
 pub mod classify;
 pub mod composite;
 pub mod crosswalk;
 pub mod expression;
+pub mod forecast;
 pub mod geography;
 pub mod indicator;
 pub mod institution;
