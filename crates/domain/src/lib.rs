@@ -42,6 +42,7 @@ pub mod measure;
 pub mod monitoring;
 pub mod observation;
 pub mod period;
+pub mod projection;
 pub mod release;
 pub mod school_index;
 pub mod sensitivity;
