@@ -583,7 +583,8 @@ pub fn forecast(input: &ForecastInput, spec: &ForecastSpec) -> Result<Forecast, 
 /// The horizon is cut at the last year with any pupil count, so a back-test launched in that year
 /// has horizon zero. The children of entry age are read as given: with observed register counts
 /// the back-test measures the error of the quotas alone; pass the projection of the time to
-/// include the error of the population projection.
+/// include the error of the population projection. Every school of the input must have pupils
+/// in the launch year: leave out the schools opened later.
 pub fn backtest(input: &ForecastInput, spec: &ForecastSpec) -> Result<Backtest, ForecastError> {
     let data = Data::new(input, spec)?;
     let last_observed = input.pupils.iter().map(|p| p.year).max().unwrap_or(spec.launch);
