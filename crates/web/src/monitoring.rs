@@ -117,7 +117,9 @@ pub fn sensitivity(
 pub fn label(k: &KommuneAtlas, catalogue: &[Definition], name: &str) -> String {
     match source(k, catalogue, name) {
         Some(Source::Indicator(d)) => d.label.clone(),
-        Some(Source::Variable(v)) => k.data.variable(v.as_str()).map_or_else(|| name.to_owned(), |i| i.variable.label.clone()),
+        Some(Source::Variable(v)) => {
+            k.data.variable(v.as_str()).map_or_else(|| name.to_owned(), |i| i.variable.label.clone())
+        }
         None => name.to_owned(),
     }
 }

@@ -432,3 +432,93 @@ fn the_berlin_mss_2019_is_reproduced_for_every_planungsraum() {
     }
     assert_eq!(checked, 436);
 }
+
+#[test]
+fn the_berlin_mss_2019_is_reproduced_on_the_store() {
+    let store = Store::open_in_memory().unwrap();
+    import_demo(&store);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config_path = root.join("data/indizes/berlin-mss.toml");
+    let def = bimo::index::definitions(std::slice::from_ref(&config_path)).unwrap().remove(0);
+    let catalogue = import::read_catalogue(&root.join("data/indikatoren/katalog.toml")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (output, robustness) = (tmp.path().join("mss.csv"), tmp.path().join("robust.csv"));
+    let outcome = bimo::index::run_on_store(&store, catalogue, &def, None, &output, Some(&robustness)).unwrap();
+    assert_eq!(outcome.period, Some(Period::Year(2018)));
+    assert_eq!(outcome.included, 436);
+    // 448 Planungsräume: 11 without data in the published table, Bitterfelder Straße excluded.
+    assert_eq!(outcome.excluded.len(), 12);
+    assert!(
+        outcome
+            .excluded
+            .contains(&("10010203".to_owned(), "Ausreißer: Gewerbegebiet Bitterfelder Straße (MSS 2019)".to_owned()))
+    );
+    let counts: Vec<(&str, usize)> = outcome.counts.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+    assert_eq!(counts[..3], [("1+/-", 65), ("1-", 2), ("2+", 14)]);
+    let input = root.join("data/demo/berlin/berlin-lor-monitoring-social-urban-development-2019-00-planning-areas.csv");
+    let published: std::collections::HashMap<String, String> = csv::Reader::from_path(&input)
+        .unwrap()
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), r[7].to_owned())
+        })
+        .collect();
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_path(&output).unwrap();
+    let mut checked = 0;
+    for record in reader.records() {
+        let r = record.unwrap();
+        if let Some(code) = published.get(&r[0]) {
+            assert_eq!(&r[r.len() - 1], code, "{}", &r[0]);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 436);
+    // The robustness table: one row per index and included area, the same for the same seed.
+    let first = std::fs::read_to_string(&robustness).unwrap();
+    assert_eq!(first.lines().count(), 1 + 2 * 436);
+    let again = tmp.path().join("again.csv");
+    let def = bimo::index::definitions(std::slice::from_ref(&config_path)).unwrap().remove(0);
+    bimo::index::run_on_store(
+        &store,
+        Vec::new(),
+        &def,
+        Some(Period::Year(2018)),
+        &tmp.path().join("o.csv"),
+        Some(&again),
+    )
+    .unwrap();
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), first);
+    let err = bimo::index::run_on_store(&store, Vec::new(), &def, Some(Period::Year(2016)), &output, None).unwrap_err();
+    assert_eq!(err.to_string(), "Monitoring Soziale Stadtentwicklung: no edition 2016; editions with data: 2018");
+}
+
+#[test]
+fn bad_index_input_is_named_by_file_line_and_column() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = import::read_index_config(&root.join("data/indizes/berlin-mss.toml")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "id,name,inhabitants,s1_percentage_unemployed,s3_percentage_transfer_payments_recipients,\
+                  s4_percentage_transfer_payments_recipients_below_15_years,d1_percentage_unemployed,\
+                  d3_percentage_transfer_payments_recipients,d4_percentage_transfer_payments_recipients_below_15_years";
+    let run = |rows: &str| {
+        let input = tmp.path().join("in.csv");
+        std::fs::write(&input, format!("{header}\n{rows}")).unwrap();
+        bimo::index::run(&config, &input, &tmp.path().join("out.csv"), None).unwrap_err().to_string()
+    };
+    let ok = "1,A,500,1,2,3,0,0,1\n2,B,500,2,3,4,1,0,0\n3,C,500,4,6,9,0,2,0\n";
+    let e = run(&format!("{ok}4,D,500,1,,3,0,0,0\n"));
+    assert!(
+        e.ends_with(
+            "in.csv:5:s3_percentage_transfer_payments_recipients: area 4: no value for \
+                         s3_percentage_transfer_payments_recipients (give it, or exclude the area with a reason)"
+        ),
+        "{e}"
+    );
+    let e = run(&format!("{ok}2,B,500,2,3,4,1,0,0\n"));
+    assert!(e.ends_with("in.csv:5:id: area 2 appears twice"), "{e}");
+    let e = run(&format!("{ok}4,D,500,1,zwei,3,0,0,0\n"));
+    assert!(e.ends_with("in.csv:5:s3_percentage_transfer_payments_recipients: not a number: \"zwei\""), "{e}");
+    let e = run("1,A,500,1,2,3,0,0,1\n2,B,500,1,3,4,1,0,0\n");
+    assert!(e.contains("index status: s1_percentage_unemployed has the same value in every included area"), "{e}");
+}

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use super::{PageError, encode, kommune, off_runtime};
 use crate::atlas::{Atlas, KommuneAtlas};
 use crate::monitoring::{Edition, IndexDefinition, edition, editions, label};
-use domain::sensitivity::Sensitivity;
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
+use domain::sensitivity::Sensitivity;
 
 /// Edition and part of an index view.
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -172,13 +172,13 @@ fn index_markup(state: &AppState, atlas: &Atlas, key: &str, index: &str, q: &Ind
         .collect();
     let left_out = e.result.areas.iter().filter(|a| a.inclusion != Inclusion::Included).count();
     let previous = all.iter().rev().find(|p| **p < period).copied();
-    let warnings = match (previous, rule(def)) {
-        (Some(p), Some(r)) => {
-            let before = compute(k, atlas, def, p)?;
-            domain::attention::compare(&codes(&before.result), &codes(&e.result), &r)
-                .map_err(|e| AppError::internal(e.to_string()))?
-        }
-        _ => Vec::new(),
+    // An earlier edition that cannot be computed (too few areas with data, say) does not stop
+    // this one from being shown: the comparison says why it is missing.
+    let warnings: Result<Vec<EarlyWarning>, String> = match (previous, rule(def)) {
+        (Some(p), Some(r)) => edition(k, &atlas.catalogue, def, p).map_err(|e| e.to_string()).and_then(|before| {
+            domain::attention::compare(&codes(&before.result), &codes(&e.result), &r).map_err(|e| e.to_string())
+        }),
+        _ => Ok(Vec::new()),
     };
     let reviews = reviews(state, key, index)?;
     let robustness = crate::monitoring::sensitivity(&def.spec, &def.sensitivity, &e.result)
@@ -217,7 +217,7 @@ fn index_markup(state: &AppState, atlas: &Atlas, key: &str, index: &str, q: &Ind
                 button type="submit" { "Anzeigen" }
             }
             section aria-labelledby="karte" {
-                h2 id="karte" { "Klassen " (part.key) " je " (e.layer.layer.name) }
+                h2 id="karte" { "Klassen des Teilindex „" (part.key) "“ – " (e.layer.layer.name) }
                 div class="mapwrap" {
                     div class="map" { (svg(map)) div id="tooltip" class="tooltip" role="status" aria-live="polite" {} }
                     div class="legend" {
@@ -264,10 +264,13 @@ fn index_markup(state: &AppState, atlas: &Atlas, key: &str, index: &str, q: &Ind
                 h2 id="fruehwarnung" { "Frühwarnungen" }
                 @match previous {
                     None => p { "Keine frühere Ausgabe zum Vergleich." },
-                    Some(p) => {
-                        p { "Veränderungen gegenüber der Ausgabe " (p) ", dringendste zuerst: " (warnings.len()) " Gebiete." }
-                        @if !warnings.is_empty() { (warnings_table(&warnings, &e, &base, &query)) }
-                    }
+                    Some(p) => @match &warnings {
+                        Ok(warnings) => {
+                            p { "Veränderungen gegenüber der Ausgabe " (p) ", dringendste zuerst: " (warnings.len()) " Meldungen." }
+                            @if !warnings.is_empty() { (warnings_table(warnings, &e, &base, &query)) }
+                        }
+                        Err(why) => p { "Die Ausgabe " (p) " lässt sich nicht berechnen, daher kein Vergleich: " (why) },
+                    },
                 }
             }
             section aria-labelledby="werte" {
@@ -347,12 +350,8 @@ fn area_markup(
     let raw = &e.rows[position];
     let robustness = crate::monitoring::sensitivity(&def.spec, &def.sensitivity, &e.result)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let labels: Vec<Vec<String>> = def
-        .spec
-        .parts
-        .iter()
-        .map(|p| p.indicators.iter().map(|i| label(k, &atlas.catalogue, i)).collect())
-        .collect();
+    let labels: Vec<Vec<String>> =
+        def.spec.parts.iter().map(|p| p.indicators.iter().map(|i| label(k, &atlas.catalogue, i)).collect()).collect();
     let included = e.result.parts.first().map_or(0, |p| p.index.len());
     Ok(page(
         &format!("{} – {}", outcome.name, def.title),
@@ -377,7 +376,7 @@ fn area_markup(
                 });
                 section aria-labelledby=(format!("teil-{}", part.key)) {
                     h2 id=(format!("teil-{}", part.key)) { "Teil " (part.key) ": " (part.codes[o.class]) " " (part.names[o.class]) }
-                    p { "Index " strong { (number(o.index)) } " (Summe " (number(o.aggregate)) "). " (limits_text(part, o.index)) }
+                    p { "Index " strong { (number(o.index)) } " (Summe " (number(o.aggregate)) "). " (limits_text(part, o.index, o.class)) }
                     p { (drivers_text(&labels[i], &drivers)) }
                     @if let Some(s) = robustness.get(i).and_then(Option::as_ref).and_then(|r| r.areas.get(row)) {
                         p { "Rang " (render::format_auto(s.base_rank)) " von " (included) " (1 = höchster Index). In der Monte-Carlo-Analyse: Median " (render::format_auto(s.median_rank)) ", 5–95 %: " (render::format_de(s.rank_q05, 0)) " bis " (render::format_de(s.rank_q95, 0)) "; in " (render::format_de(s.kept_class * 100.0, 0)) " % der Läufe dieselbe Klasse." }
@@ -423,18 +422,17 @@ fn area_markup(
     ))
 }
 
-/// "Liegt 0,48 über der Grenze −1 zur besseren Klasse und 1,52 unter der Grenze 1 zur
-/// schlechteren": how close an index is to changing class (for fixed cuts).
-fn limits_text(part: &domain::monitoring::Part, index: f64) -> String {
+/// "Der Index liegt 0,48 über der Grenze -1 und 1,52 unter der Grenze 1.": how close an index
+/// is to the limits of its class (for fixed cuts; a value on a limit belongs to the class the cutter
+/// gives it).
+fn limits_text(part: &domain::monitoring::Part, index: f64, class: usize) -> String {
     let Cutter::Cuts(cuts) = &part.spec.cutter else { return String::new() };
-    let below = cuts.iter().rev().find(|c| **c <= index);
-    let above = cuts.iter().find(|c| **c > index);
     let mut parts = Vec::new();
-    if let Some(c) = below {
-        parts.push(format!("{} über der Grenze {}", number(index - c), render::format_auto(*c)));
+    if let Some(lo) = class.checked_sub(1).and_then(|c| cuts.get(c)) {
+        parts.push(format!("{} über der Grenze {}", number(index - lo), render::format_auto(*lo)));
     }
-    if let Some(c) = above {
-        parts.push(format!("{} unter der Grenze {}", number(c - index), render::format_auto(*c)));
+    if let Some(hi) = cuts.get(class) {
+        parts.push(format!("{} unter der Grenze {}", number(hi - index), render::format_auto(*hi)));
     }
     if parts.is_empty() { String::new() } else { format!("Der Index liegt {}.", parts.join(" und ")) }
 }

@@ -2,6 +2,7 @@
 
 mod api;
 mod indicators;
+mod monitoring;
 mod pages;
 
 use std::sync::Arc;
