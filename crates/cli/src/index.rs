@@ -99,7 +99,10 @@ pub fn write_sensitivity(
 ) -> anyhow::Result<Vec<(String, f64)>> {
     let analyses =
         web::monitoring::sensitivity(spec, alternatives, result).context("the sensitivity analysis failed")?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(output).with_context(|| format!("cannot write {}", output.display()))?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(output)
+        .with_context(|| format!("cannot write {}", output.display()))?;
     w.write_record(["index", "schluessel", "name", "rang", "rang_median", "rang_p05", "rang_p95", "klasse_gehalten"])?;
     let included: Vec<&domain::monitoring::AreaOutcome> =
         result.areas.iter().filter(|a| a.inclusion == domain::monitoring::Inclusion::Included).collect();
@@ -156,11 +159,9 @@ fn positioned(
         MonitoringError::MissingValue { area, indicator } => {
             anyhow::anyhow!("{file}:{}:{indicator}: {error}", lines.get(area).copied().unwrap_or(0))
         }
-        MonitoringError::MissingPopulation(area) => anyhow::anyhow!(
-            "{file}:{}:{}: {error}",
-            lines.get(area).copied().unwrap_or(0),
-            config.population.join("/")
-        ),
+        MonitoringError::MissingPopulation(area) => {
+            anyhow::anyhow!("{file}:{}:{}: {error}", lines.get(area).copied().unwrap_or(0), config.population.join("/"))
+        }
         MonitoringError::DuplicateArea(area) => {
             anyhow::anyhow!("{file}:{}:{}: {error}", lines.get(area).copied().unwrap_or(0), config.id)
         }

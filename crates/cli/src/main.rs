@@ -246,7 +246,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     let catalogue = import::read_catalogue(&catalogue)
                         .map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
                     let def = bimo::index::definitions(std::slice::from_ref(&path))?.remove(0);
-                    bimo::index::run_on_store(&*open(&store)?, catalogue, &def, period, &output, sensitivity.as_deref())?
+                    bimo::index::run_on_store(
+                        &*open(&store)?,
+                        catalogue,
+                        &def,
+                        period,
+                        &output,
+                        sensitivity.as_deref(),
+                    )?
                 }
             };
             eprintln!(
