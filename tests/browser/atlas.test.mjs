@@ -21,6 +21,8 @@ const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, "../../test-results");
 const KOELN_STADTTEILE = 86;
 const HAMBURG_STADTTEILE = 99;
+// Berlin's Planungsräume before 2021: 448 polygons, of which 436 are in the MSS 2019 index.
+const BERLIN_PLANUNGSRAEUME = 448;
 
 if (!BASE_URL) {
   throw new Error("BASE_URL is not set: start `bimo demo` (or run ./scripts/test) and pass its address");
@@ -135,12 +137,11 @@ function parseDe(text) {
   return Number(m[0].replace(/\./g, "").replace(",", "."));
 }
 
-test("the home page lists both Kommunen", async () => {
+test("the home page lists the three Kommunen", async () => {
   await open("/");
   const links = page.locator("main a[href^='/atlas/']");
   const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-  assert.ok(hrefs.includes("/atlas/koeln"), `home links Köln: ${hrefs}`);
-  assert.ok(hrefs.includes("/atlas/hamburg"), `home links Hamburg: ${hrefs}`);
+  for (const k of ["koeln", "hamburg", "berlin"]) assert.ok(hrefs.includes(`/atlas/${k}`), `home links ${k}: ${hrefs}`);
 });
 
 test("Köln map shows the 86 Stadtteile with legend and sources", async () => {
@@ -340,6 +341,47 @@ test("the indicator catalogue leads to a sheet and the overview grid", async () 
   await shot("indikatoren-uebersicht.png");
 });
 
+test("Berlin's Sozialmonitoring maps the published MSS 2019 classes and explains an area", async () => {
+  await open("/atlas/berlin");
+  await page.getByRole("link", { name: "Sozialmonitoring" }).click();
+  await page.getByRole("link", { name: "Monitoring Soziale Stadtentwicklung" }).click();
+  await page.waitForURL(/\/sozialmonitoring\/berlin-mss/);
+  assert.equal(await mapAreas().count(), BERLIN_PLANUNGSRAEUME, "one path per Planungsraum");
+  const legend = await page.locator("ul.classes").innerText();
+  // The published status class counts of MSS 2019 (METHODS.md §1.4).
+  for (const line of ["1 hoch: 67", "2 mittel: 283", "3 niedrig: 47", "4 sehr niedrig: 39", "nicht im Index: 12"]) {
+    assert.ok(legend.includes(line), `legend has ${line}: ${legend}`);
+  }
+  const gesamt = await page.locator("section[aria-labelledby=gesamt] table").innerText();
+  assert.match(gesamt, /2\+\/-\s+243/, "Gesamtindex 2+/- 243");
+  await shot("sozialmonitoring-berlin.png");
+  // The dynamics map: the part select switches the map and keeps a stable URL.
+  await page.locator("form.controls select[name=teil]").selectOption("dynamik");
+  await page.getByRole("button", { name: "Anzeigen" }).click();
+  await page.waitForURL(/teil=dynamik/);
+  assert.match(await page.locator("ul.classes").innerText(), /\+\/- stabil: 357/);
+  // Maulbeerallee: status 4 (I = 3.37), driven by its three status indicators.
+  await page.locator(".map svg a[aria-label^='Maulbeerallee:']").click();
+  await page.waitForURL(/\/gebiet\/05020523/);
+  assert.match(await page.locator("h1").innerText(), /Maulbeerallee \(05020523\)/);
+  const status = await page.locator("section[aria-labelledby=teil-status]").innerText();
+  assert.match(status, /4 sehr niedrig/);
+  assert.match(status, /Index 3,37/);
+  assert.match(status, /Rang 1?\d von 436/);
+  assert.equal(await page.locator("section[aria-labelledby=teil-status] svg rect.bar").count(), 3, "one bar per indicator");
+  await shot("sozialmonitoring-berlin-gebiet.png", true);
+});
+
+test("a Köln edition lists early warnings against the previous one", async () => {
+  await open("/atlas/koeln/sozialmonitoring/koeln-bevoelkerung-demo?ausgabe=2012");
+  const text = await page.locator("section[aria-labelledby=fruehwarnung]").innerText();
+  assert.match(text, /gegenüber der Ausgabe 2011/);
+  assert.ok(await page.locator("section[aria-labelledby=fruehwarnung] tbody tr").count() > 0, "at least one warning");
+  const csv = await page.request.get(url("/atlas/koeln/sozialmonitoring/koeln-bevoelkerung-demo/tabelle.csv?ausgabe=2012"));
+  assert.equal(csv.status(), 200);
+  assert.equal((await csv.text()).trim().split("\n").length, 1 + KOELN_STADTTEILE, "a header and one row per Stadtteil");
+});
+
 test("sources page names the licences", async () => {
   await open("/quellen");
   const text = await page.locator("main").innerText();
@@ -361,6 +403,9 @@ const AXE_PAGES = [
   "/atlas/koeln/indikatoren",
   "/atlas/koeln/indikator/auslaenderanteil",
   "/atlas/koeln/indikatoren/uebersicht",
+  "/atlas/berlin/sozialmonitoring/berlin-mss",
+  "/atlas/berlin/sozialmonitoring/berlin-mss/gebiet/05020523",
+  "/atlas/koeln/sozialmonitoring/koeln-bevoelkerung-demo",
   "/quellen",
 ];
 // Error pages are pages people reach too (an old link to an area that no longer exists).

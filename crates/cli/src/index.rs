@@ -134,6 +134,14 @@ pub fn write_sensitivity(
 /// `config` and writes one row per area to `output`, and the sensitivity analysis to `sensitivity`
 /// when asked.
 pub fn run(config: &IndexConfig, input: &Path, output: &Path, sensitivity: Option<&Path>) -> anyhow::Result<Outcome> {
+    if let Some(part) = config.indices.iter().find(|p| p.window > 0) {
+        bail!(
+            "index {}: window = {} takes changes from the store (run bimo index without --input); \
+             in a CSV file give the changes as columns of their own",
+            part.key,
+            part.window
+        );
+    }
     let spec = config.monitoring().map_err(anyhow::Error::msg)?;
     let (rows, lines) = read_rows(config, input)?;
     let result = spec.compute(&rows).map_err(|e| positioned(e, input, config, &lines))?;
