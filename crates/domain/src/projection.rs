@@ -47,6 +47,11 @@
 //! `P_t+1(a) = P_t(a − 1) − deaths − out-movers + in-movers + Eckwertanpassung + Neubau`, with the
 //! births in place of `P_t(a − 1)` at age 0 and `P_t(max − 1) + P_t(max)` at the open group.
 //!
+//! [`projiziere`] keeps every component of every year beside the population, so they can be shown
+//! and stored with the assumptions; [`projiziere_ohne_komponenten`] keeps only the population and
+//! the births (for 371 areas × 100 ages × 2 sexes × 20 years the components are about 70 MB, and
+//! first writing them costs more than the arithmetic).
+//!
 //! ```
 //! use domain::projection::{Annahmen, Bestand, Geschlecht, Raster, Szenario, ZuzugExtern, projiziere};
 //!
@@ -397,7 +402,9 @@ impl Komponente {
 }
 
 /// The result: the population at the end of each year and the components of each year's change.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two projections are equal when every population, birth and component value is equal.
+#[derive(Debug, Clone)]
 pub struct Projektion {
     raster: Raster,
     basisjahr: i32,
@@ -406,8 +413,36 @@ pub struct Projektion {
     bevoelkerung: Vec<f64>,
     /// jahre × areas × 2.
     geburten: Vec<f64>,
-    /// One array of jahre × cells per [`Komponente`], in the order of [`Komponente::ALLE`].
+    /// One array per [`Komponente`], in the order of [`Komponente::ALLE`], stored as `speicher`
+    /// says. Writing the result arrays costs more than computing them (first touch of each memory
+    /// page), so only what is asked for is kept.
     komponenten: [Vec<f64>; 7],
+    speicher: [Speicher; 7],
+}
+
+/// How one component is kept in a [`Projektion`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Speicher {
+    /// jahre × cells.
+    Alle,
+    /// One year of zeros: the scenario has no control totals or no new housing.
+    Null,
+    /// One year of scratch space, overwritten every year and never shown.
+    Verworfen,
+}
+
+impl PartialEq for Projektion {
+    fn eq(&self, other: &Self) -> bool {
+        let gleiche_komponenten = || {
+            Komponente::ALLE.iter().all(|&c| (1..=self.jahre).all(|k| self.komponente(c, k) == other.komponente(c, k)))
+        };
+        self.raster == other.raster
+            && self.basisjahr == other.basisjahr
+            && self.jahre == other.jahre
+            && self.bevoelkerung == other.bevoelkerung
+            && self.geburten == other.geburten
+            && gleiche_komponenten()
+    }
 }
 
 impl Projektion {
@@ -451,11 +486,18 @@ impl Projektion {
         (1..=self.jahre).contains(&k).then(|| &self.geburten[(k - 1) * n..k * n])
     }
 
-    /// One component of step `k` (1..=jahre) per cell, in raster order.
+    /// One component of step `k` (1..=jahre) per cell, in raster order; `None` beyond the
+    /// horizon and for a projection made by [`projiziere_ohne_komponenten`].
     pub fn komponente(&self, komponente: Komponente, k: usize) -> Option<&[f64]> {
-        let z = self.raster.zellen();
-        let werte = &self.komponenten[komponente as usize];
-        (1..=self.jahre).contains(&k).then(|| &werte[(k - 1) * z..k * z])
+        let (z, c) = (self.raster.zellen(), komponente as usize);
+        if !(1..=self.jahre).contains(&k) {
+            return None;
+        }
+        match self.speicher[c] {
+            Speicher::Alle => Some(&self.komponenten[c][(k - 1) * z..k * z]),
+            Speicher::Null => Some(&self.komponenten[c]),
+            Speicher::Verworfen => None,
+        }
     }
 }
 
@@ -573,6 +615,26 @@ pub fn projiziere(
     annahmen: &Annahmen,
     szenario: &Szenario,
 ) -> Result<Projektion, ProjektionsFehler> {
+    rechne(bestand, annahmen, szenario, Speicher::Alle)
+}
+
+/// Like [`projiziere`], but keeps only the population and the births: the components are computed
+/// into one reused year of scratch space and [`Projektion::komponente`] gives `None`. For runs
+/// where only the result counts (many scenarios, benchmarks); the population is the same.
+pub fn projiziere_ohne_komponenten(
+    bestand: &Bestand,
+    annahmen: &Annahmen,
+    szenario: &Szenario,
+) -> Result<Projektion, ProjektionsFehler> {
+    rechne(bestand, annahmen, szenario, Speicher::Verworfen)
+}
+
+fn rechne(
+    bestand: &Bestand,
+    annahmen: &Annahmen,
+    szenario: &Szenario,
+    aufzeichnen: Speicher,
+) -> Result<Projektion, ProjektionsFehler> {
     let raster = bestand.raster;
     annahmen.pruefe(raster)?;
     szenario.pruefe(raster)?;
@@ -581,7 +643,13 @@ pub fn projiziere(
     let mut bevoelkerung = vec![0.0; (jahre + 1) * z];
     bevoelkerung[..z].copy_from_slice(&bestand.werte);
     let mut geburten = vec![0.0; jahre * raster.gebiete() * 2];
-    let mut komponenten: [Vec<f64>; 7] = std::array::from_fn(|_| vec![0.0; jahre * z]);
+    let speicher = Komponente::ALLE.map(|k| match k {
+        _ if aufzeichnen == Speicher::Verworfen => Speicher::Verworfen,
+        Komponente::Eckwertanpassung if szenario.eckwerte.is_none() => Speicher::Null,
+        Komponente::Neubau if szenario.neubau.is_empty() => Speicher::Null,
+        _ => aufzeichnen,
+    });
+    let mut komponenten = speicher.map(|s| vec![0.0; if s == Speicher::Alle { jahre * z } else { z }]);
     let mut pool = vec![0.0; 2 * raster.alter()];
 
     for k in 1..=jahre {
@@ -590,7 +658,10 @@ pub fn projiziere(
             vorher: &vorher[(k - 1) * z..],
             nachher: &mut rest[..z],
             geburten: &mut geburten[(k - 1) * raster.gebiete() * 2..k * raster.gebiete() * 2],
-            komponenten: komponenten.each_mut().map(|v| &mut v[(k - 1) * z..k * z]),
+            komponenten: komponenten.each_mut().map(|v| match v.len() == z {
+                true => &mut v[..],
+                false => &mut v[(k - 1) * z..k * z],
+            }),
         };
         let zuzug = szenario.zuzug_extern.as_ref().map_or(annahmen.zuzug_extern.summe, |v| v[k - 1]);
         let eckwert = szenario.eckwerte.as_ref().map(|v| v[k - 1]);
@@ -602,7 +673,7 @@ pub fn projiziere(
             jahr.neubau(raster, neubau, neubau.wohnungen[k - 1]);
         }
     }
-    Ok(Projektion { raster, basisjahr: bestand.basisjahr, jahre, bevoelkerung, geburten, komponenten })
+    Ok(Projektion { raster, basisjahr: bestand.basisjahr, jahre, bevoelkerung, geburten, komponenten, speicher })
 }
 
 /// The arrays of one projection step.

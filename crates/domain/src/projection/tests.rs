@@ -202,7 +202,10 @@ fn accessors_outside_the_horizon_give_none() {
     let p = projiziere(&bestand, &Annahmen::ohne_bewegung(raster), &Szenario::status_quo(2)).unwrap();
     assert_eq!((p.jahre(), p.jahr(0), p.jahr(2), p.jahr(3)), (2, Some(2025), Some(2027), None));
     assert!(p.bevoelkerung(3).is_none() && p.summe(3).is_none() && p.geburten(0).is_none());
-    assert!(p.komponente(Komponente::Neubau, 0).is_none() && p.komponente(Komponente::Neubau, 3).is_none());
+    for c in Komponente::ALLE {
+        assert!(p.komponente(c, 0).is_none() && p.komponente(c, 3).is_none(), "{c:?}");
+        assert_eq!(p.komponente(c, 2), Some(&[0.0; 4][..]), "{c:?}");
+    }
     assert_eq!((p.wert(0, 1, M, 0), p.wert(0, 0, W, 2), p.wert(0, 0, W, 1)), (None, None, Some(1.0)));
 }
 
@@ -582,6 +585,20 @@ proptest! {
             neubau: vec![leerer_neubau],
         };
         prop_assert_eq!(projiziere(&bestand, &annahmen, &szenario).unwrap(), basis);
+    }
+
+    #[test]
+    fn without_components_the_population_is_the_same((bestand, annahmen, jahre) in fall()) {
+        let status_quo = projiziere(&bestand, &annahmen, &Szenario::status_quo(jahre)).unwrap();
+        let eckwerte = (1..=jahre).map(|k| 0.9 * status_quo.summe(k).unwrap()).collect();
+        let szenario = Szenario { eckwerte: Some(eckwerte), ..Szenario::status_quo(jahre) };
+        let mit = projiziere(&bestand, &annahmen, &szenario).unwrap();
+        let ohne = projiziere_ohne_komponenten(&bestand, &annahmen, &szenario).unwrap();
+        for k in 0..=jahre {
+            prop_assert_eq!(mit.bevoelkerung(k), ohne.bevoelkerung(k));
+            prop_assert_eq!(mit.geburten(k), ohne.geburten(k));
+        }
+        prop_assert!(Komponente::ALLE.iter().all(|&c| ohne.komponente(c, 1).is_none()));
     }
 
     #[test]
