@@ -11,7 +11,8 @@
 //! in-migrants as a city total × an age-sex profile × area shares, destination shares of internal
 //! movers) and a [`Szenario`] (horizon, external in-migration per year, control totals
 //! (Eckwerte), new housing areas (Neubaugebiete)). [`schaetze`] derives the assumptions from
-//! observed stocks and events averaged over a base period ([`Stuetzzeitraum`]).
+//! observed stocks and events averaged over a base period
+//! ([`Stuetzzeitraum`](crate::forecast::Stuetzzeitraum)).
 //!
 //! **Age convention.** Events are counted by the age reached at the end of the calendar year
 //! (year minus year of birth), so the survivors of age `a` at the start of the year are age `a + 1`
@@ -75,7 +76,7 @@ mod schaetzung;
 #[cfg(test)]
 mod tests;
 
-pub use schaetzung::{Ereignisse, Historie, Stuetzzeitraum, schaetze};
+pub use schaetzung::{Ereignisse, Historie, schaetze};
 
 /// The sex ratio at birth (boys per girl) used when no local value is given or observed.
 ///

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::forecast::Stuetzzeitraum;
+
 use super::{
     Annahmen, Geschlecht, ProjektionsFehler, Raster, SEXUALPROPORTION_STANDARD, ZuzugExtern, pruefe_anzahlen,
     pruefe_laenge,
@@ -81,26 +83,9 @@ impl Historie {
     }
 }
 
-/// The base period (Stützzeitraum): the years `von..=bis` whose events are averaged, without the
-/// years excluded as atypical (e.g. 2015 and 2016, or 2022).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stuetzzeitraum {
-    /// First year.
-    pub von: i32,
-    /// Last year.
-    pub bis: i32,
-    /// Years left out.
-    pub ausgeschlossen: Vec<i32>,
-}
-
-impl Stuetzzeitraum {
-    /// The years used, in order.
-    pub fn jahre(&self) -> impl Iterator<Item = i32> + '_ {
-        (self.von..=self.bis).filter(|j| !self.ausgeschlossen.contains(j))
-    }
-}
-
-/// Estimates the status-quo [`Annahmen`] from `historie` over `zeitraum`, with death
+/// Estimates the status-quo [`Annahmen`] from `historie` over the base period `zeitraum`
+/// (Stützzeitraum, the same type as the pupil forecast's; excluded years such as 2015 and 2016 or
+/// 2022 are left out), with death
 /// probabilities and fertility per area type (`gebietstyp` per area; all zero for city-wide rates).
 ///
 /// Each year `y` of the period needs the stocks of 31 December `y − 1` and `y` and the events of
@@ -137,7 +122,7 @@ pub fn schaetze(
     let typen = gebietstyp.iter().max().map_or(1, |t| t + 1);
 
     let mut jahre = Vec::new();
-    for jahr in zeitraum.jahre() {
+    for jahr in zeitraum.years() {
         let anfang = historie.bestaende.get(&(jahr - 1));
         let ende = historie.bestaende.get(&jahr);
         let ereignisse = historie.ereignisse.get(&jahr);
@@ -149,7 +134,7 @@ pub fn schaetze(
         }
     }
     if jahre.is_empty() {
-        let (von, bis, ausgeschlossen) = (zeitraum.von, zeitraum.bis, zeitraum.ausgeschlossen.clone());
+        let (von, bis, ausgeschlossen) = (zeitraum.first, zeitraum.last, zeitraum.exclude.clone());
         return Err(ProjektionsFehler::LeererStuetzzeitraum { von, bis, ausgeschlossen });
     }
 

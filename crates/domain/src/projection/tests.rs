@@ -2,6 +2,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use super::*;
+use crate::forecast::Stuetzzeitraum;
 
 const M: Geschlecht = Geschlecht::Maennlich;
 const W: Geschlecht = Geschlecht::Weiblich;
@@ -332,7 +333,7 @@ fn ereignisse_2021() -> Ereignisse {
 
 #[test]
 fn estimation_hand_computed_with_an_excluded_year() {
-    let zeitraum = Stuetzzeitraum { von: 2021, bis: 2022, ausgeschlossen: vec![2022] };
+    let zeitraum = Stuetzzeitraum::new(2021, 2022).excluding(2022);
     let a = schaetze(&historie(), &zeitraum, &[0]).unwrap();
     // q(0) = 2 / 100 for men, 1 / 100 for women; the two oldest start ages share 6 / 200, 3 / 200.
     assert_nah(&a.sterbewahrscheinlichkeit, &[0.02, 0.03, 0.03, 0.01, 0.015, 0.015]);
@@ -352,7 +353,7 @@ fn estimation_hand_computed_with_an_excluded_year() {
 
 #[test]
 fn estimation_pools_the_years_of_the_base_period() {
-    let zeitraum = Stuetzzeitraum { von: 2021, bis: 2022, ausgeschlossen: vec![] };
+    let zeitraum = Stuetzzeitraum::new(2021, 2022);
     let a = schaetze(&historie(), &zeitraum, &[0]).unwrap();
     // Men: deaths at age 1 are 2 + 1 of 100 + 9 aged 0 at the start, at the open age 6 + 3 of
     // 200 + 283 aged 1 and 2+; women at the open age 3 + 6 of 200 + 306.
@@ -365,20 +366,20 @@ fn estimation_pools_the_years_of_the_base_period() {
 #[test]
 fn estimation_errors() {
     let h = historie();
-    let leer = Stuetzzeitraum { von: 2021, bis: 2022, ausgeschlossen: vec![2021, 2022] };
+    let leer = Stuetzzeitraum::new(2021, 2022).excluding(2021).excluding(2022);
     let e = schaetze(&h, &leer, &[0]).unwrap_err();
     assert_eq!(e.to_string(), "the base period 2021–2022 has no year with data left after excluding [2021, 2022]");
-    let umgekehrt = Stuetzzeitraum { von: 2022, bis: 2021, ausgeschlossen: vec![] };
+    let umgekehrt = Stuetzzeitraum::new(2022, 2021);
     assert!(matches!(schaetze(&h, &umgekehrt, &[0]), Err(ProjektionsFehler::LeererStuetzzeitraum { .. })));
-    let zu_lang = Stuetzzeitraum { von: 2020, bis: 2022, ausgeschlossen: vec![] };
+    let zu_lang = Stuetzzeitraum::new(2020, 2022);
     let e = schaetze(&h, &zu_lang, &[0]).unwrap_err();
     assert_eq!(e.to_string(), "year 2020 of the base period has no population at the end of the previous year");
     let mut ohne_ereignisse = Historie::new(h.raster());
     ohne_ereignisse.bestand(2020, vec![1.0; 6]).unwrap();
     ohne_ereignisse.bestand(2021, vec![1.0; 6]).unwrap();
-    let e = schaetze(&ohne_ereignisse, &Stuetzzeitraum { von: 2021, bis: 2021, ausgeschlossen: vec![] }, &[0]);
+    let e = schaetze(&ohne_ereignisse, &Stuetzzeitraum::new(2021, 2021), &[0]);
     assert_eq!(e, Err(ProjektionsFehler::FehlendesJahr { jahr: 2021, was: "events" }));
-    let zeitraum = Stuetzzeitraum { von: 2021, bis: 2021, ausgeschlossen: vec![] };
+    let zeitraum = Stuetzzeitraum::new(2021, 2021);
     assert!(matches!(schaetze(&h, &zeitraum, &[0, 0]), Err(ProjektionsFehler::Dimension { .. })));
 
     let mut h2 = historie();
@@ -480,7 +481,7 @@ fn estimation_recovers_the_rates_of_a_projected_year() {
         },
     )
     .unwrap();
-    let zeitraum = Stuetzzeitraum { von: 2026, bis: 2026, ausgeschlossen: vec![] };
+    let zeitraum = Stuetzzeitraum::new(2026, 2026);
     let geschaetzt = schaetze(&h, &zeitraum, &annahmen.gebietstyp).unwrap();
     assert_nah(&geschaetzt.sterbewahrscheinlichkeit, &annahmen.sterbewahrscheinlichkeit);
     assert_nah(&geschaetzt.saeuglingssterblichkeit, &annahmen.saeuglingssterblichkeit);
