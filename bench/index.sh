@@ -7,7 +7,8 @@
 # of the configuration's [sensitivity] table, `bimo index --sensitivity` against the same loop in
 # NumPy (timing and base ranks only: the random generators differ). 3 runs each; the median counts.
 #
-#   bench/index.sh             # RUNS=5, SIZES="200000 1000000", SENSITIVITY_AREAS=20000
+#   bench/index.sh             # RUNS=5 bench/index.sh for more runs; SIZES="200000 1000000" and
+#                              # SENSITIVITY_AREAS=20000 are the defaults
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
