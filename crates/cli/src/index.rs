@@ -84,8 +84,9 @@ pub fn definitions(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<IndexDefi
 }
 
 fn write(output: &Path, spec: &MonitoringSpec, rows: &[AreaRow], result: &MonitoringResult) -> anyhow::Result<()> {
-    let table = web::monitoring::csv_table(spec, rows, result)?;
-    std::fs::write(output, table).with_context(|| format!("cannot write {}", output.display()))
+    let file = std::fs::File::create(output).with_context(|| format!("cannot write {}", output.display()))?;
+    web::monitoring::write_csv(std::io::BufWriter::new(file), spec, rows, result)
+        .with_context(|| format!("cannot write {}", output.display()))
 }
 
 /// Writes the sensitivity analysis of every index that has one: per index and included area the
@@ -144,7 +145,7 @@ pub fn run(config: &IndexConfig, input: &Path, output: &Path, sensitivity: Optio
     }
     let spec = config.monitoring().map_err(anyhow::Error::msg)?;
     let (rows, lines) = read_rows(config, input)?;
-    let result = spec.compute(&rows).map_err(|e| positioned(e, input, config, &lines))?;
+    let result = spec.compute(&rows).map_err(|e| positioned(e, input, config, &rows, &lines))?;
     write(output, &spec, &rows, &result)?;
     let mut outcome = Outcome::of(&spec, &result, None)?;
     if let Some(path) = sensitivity {
@@ -159,29 +160,27 @@ fn positioned(
     error: domain::monitoring::MonitoringError,
     input: &Path,
     config: &IndexConfig,
-    lines: &std::collections::HashMap<String, u64>,
+    rows: &[AreaRow],
+    lines: &[u64],
 ) -> anyhow::Error {
     use domain::monitoring::MonitoringError;
     let file = input.display();
+    // The last row with the key: for a duplicate, the second occurrence.
+    let line = |area: &str| rows.iter().rposition(|r| r.key == area).map_or(0, |i| lines[i]);
     match &error {
         MonitoringError::MissingValue { area, indicator } => {
-            anyhow::anyhow!("{file}:{}:{indicator}: {error}", lines.get(area).copied().unwrap_or(0))
+            anyhow::anyhow!("{file}:{}:{indicator}: {error}", line(area))
         }
         MonitoringError::MissingPopulation(area) => {
-            anyhow::anyhow!("{file}:{}:{}: {error}", lines.get(area).copied().unwrap_or(0), config.population.join("/"))
+            anyhow::anyhow!("{file}:{}:{}: {error}", line(area), config.population.join("/"))
         }
-        MonitoringError::DuplicateArea(area) => {
-            anyhow::anyhow!("{file}:{}:{}: {error}", lines.get(area).copied().unwrap_or(0), config.id)
-        }
+        MonitoringError::DuplicateArea(area) => anyhow::anyhow!("{file}:{}:{}: {error}", line(area), config.id),
         _ => anyhow::anyhow!("{file}: the index cannot be computed: {error}"),
     }
 }
 
-/// The rows of the CSV and, per area key, its line (the last, for a key given twice).
-fn read_rows(
-    config: &IndexConfig,
-    input: &Path,
-) -> anyhow::Result<(Vec<AreaRow>, std::collections::HashMap<String, u64>)> {
+/// The rows of the CSV and the line of each.
+fn read_rows(config: &IndexConfig, input: &Path) -> anyhow::Result<(Vec<AreaRow>, Vec<u64>)> {
     let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
     let delimiter =
         if text.lines().next().is_some_and(|h| h.matches(';').count() > h.matches(',').count()) { b';' } else { b',' };
@@ -199,24 +198,28 @@ fn read_rows(
         .map(|p| p.columns.keys().map(|c| col(c)).collect::<anyhow::Result<Vec<_>>>())
         .collect::<anyhow::Result<_>>()?;
     let mut rows = Vec::new();
-    let mut lines = std::collections::HashMap::new();
-    for (n, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: unreadable row", input.display()))?;
-        let line = record.position().map_or(n as u64 + 2, |p| p.line());
+    let mut lines = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).with_context(|| format!("{}: unreadable row", input.display()))? {
+        let line = record.position().map_or(rows.len() as u64 + 2, |p| p.line());
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let number = |i: usize| -> anyhow::Result<Option<f64>> {
             let raw = field(i);
             if raw.is_empty() {
                 return Ok(None);
             }
-            let parsed = raw.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
-            parsed.map(Some).with_context(|| format!("{}:{line}:{}: not a number: {raw:?}", input.display(), header[i]))
+            let parsed = if raw.contains(',') { raw.replace(',', ".").parse::<f64>() } else { raw.parse::<f64>() };
+            parsed
+                .ok()
+                .filter(|x| x.is_finite())
+                .map(Some)
+                .with_context(|| format!("{}:{line}:{}: not a number: {raw:?}", input.display(), header[i]))
         };
         let key = field(id);
         if key.is_empty() {
             bail!("{}:{line}:{}: the area key is empty", input.display(), header[id]);
         }
-        lines.insert(key.to_owned(), line);
+        lines.push(line);
         rows.push(AreaRow {
             key: key.to_owned(),
             name: name.map(|i| field(i).to_owned()).unwrap_or_default(),

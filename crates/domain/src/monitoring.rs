@@ -41,7 +41,7 @@
 //! assert_eq!(result.areas[6].code, None); // fewer than 300 inhabitants: not in the index
 //! ```
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use crate::composite::{IndexError, IndexResult, IndexSpec};
 
@@ -219,9 +219,9 @@ impl MonitoringSpec {
                 });
             }
         }
-        let mut seen = HashMap::new();
+        let mut seen = HashSet::with_capacity(rows.len());
         for row in rows {
-            if seen.insert(row.key.as_str(), ()).is_some() {
+            if !seen.insert(row.key.as_str()) {
                 return Err(MonitoringError::DuplicateArea(row.key.clone()));
             }
         }
@@ -252,7 +252,23 @@ impl MonitoringSpec {
             parts.push(result);
             inputs.push(values);
         }
-        let mut counts: Vec<(String, usize)> = Vec::new();
+        // Every combination of classes has its code, made once: an edition of a whole Land has a
+        // million areas but only a dozen codes. Combination = Σ classₚ · Π (classes of earlier parts).
+        let sizes: Vec<usize> = self.parts.iter().map(|p| p.codes.len()).collect();
+        let codes: Vec<String> = (0..sizes.iter().product::<usize>())
+            .map(|mut c| {
+                let classes: Vec<usize> = sizes
+                    .iter()
+                    .map(|size| {
+                        let class = c % size;
+                        c /= size;
+                        class
+                    })
+                    .collect();
+                self.code(&classes)
+            })
+            .collect();
+        let mut per_code = vec![0usize; codes.len()];
         let mut n = 0;
         let areas = rows
             .iter()
@@ -277,11 +293,9 @@ impl MonitoringSpec {
                     })
                     .collect();
                 n += 1;
-                let code = self.code(&outcomes);
-                match counts.iter_mut().find(|(c, _)| *c == code) {
-                    Some(entry) => entry.1 += 1,
-                    None => counts.push((code.clone(), 1)),
-                }
+                let combination = outcomes.iter().zip(&sizes).rev().fold(0, |c, (o, size)| c * size + o.class);
+                per_code[combination] += 1;
+                let code = codes[combination].clone();
                 AreaOutcome {
                     key: row.key.clone(),
                     name: row.name.clone(),
@@ -291,6 +305,7 @@ impl MonitoringSpec {
                 }
             })
             .collect();
+        let mut counts: Vec<(String, usize)> = codes.into_iter().zip(per_code).filter(|(_, n)| *n > 0).collect();
         counts.sort();
         Ok(MonitoringResult { areas, parts, inputs, counts })
     }
@@ -319,15 +334,15 @@ impl MonitoringSpec {
         Ok(Inclusion::Included)
     }
 
-    /// The combined code of an included area, or the first part's class code.
-    fn code(&self, outcomes: &[PartOutcome]) -> String {
+    /// The combined code of the classes of each part, or the first part's class code.
+    fn code(&self, classes: &[usize]) -> String {
         match &self.combined {
             Some(format) => self
                 .parts
                 .iter()
-                .zip(outcomes)
-                .fold(format.clone(), |f, (part, o)| f.replace(&format!("{{{}}}", part.key), &part.codes[o.class])),
-            None => self.parts.first().zip(outcomes.first()).map(|(p, o)| p.codes[o.class].clone()).unwrap_or_default(),
+                .zip(classes)
+                .fold(format.clone(), |f, (part, c)| f.replace(&format!("{{{}}}", part.key), &part.codes[*c])),
+            None => self.parts.first().zip(classes.first()).map(|(p, c)| p.codes[*c].clone()).unwrap_or_default(),
         }
     }
 }

@@ -218,10 +218,15 @@ pub fn edition<'a>(
     Ok(Edition { period, layer, rows, result })
 }
 
-/// One row per area: key, name, why it is left out, the raw values, and per part every
-/// intermediate value; full precision, `;`-separated.
-pub fn csv_table(spec: &MonitoringSpec, rows: &[AreaRow], result: &MonitoringResult) -> Result<String, csv::Error> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+/// Writes one row per area to `out`: key, name, why it is left out, the raw values, and per part
+/// every intermediate value; full precision (shortest round-trip form), `;`-separated.
+pub fn write_csv<W: std::io::Write>(
+    out: W,
+    spec: &MonitoringSpec,
+    rows: &[AreaRow],
+    result: &MonitoringResult,
+) -> Result<(), csv::Error> {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
     let mut header = vec!["schluessel".to_owned(), "name".to_owned(), "ausgeschlossen".to_owned()];
     for p in &spec.parts {
         header.extend(p.indicators.iter().map(|i| format!("{}_wert_{i}", p.key)));
@@ -230,26 +235,45 @@ pub fn csv_table(spec: &MonitoringSpec, rows: &[AreaRow], result: &MonitoringRes
     }
     header.push("code".to_owned());
     w.write_record(&header)?;
+    let mut buffer = ryu::Buffer::new();
+    // Whole numbers without ".0", as people write them (500, -1); the rest in ryu's shortest form.
+    let mut number = |w: &mut csv::Writer<W>, x: Option<f64>| -> Result<(), csv::Error> {
+        match x.filter(|x| x.is_finite()) {
+            Some(x) => {
+                let text = buffer.format_finite(x);
+                w.write_field(text.strip_suffix(".0").unwrap_or(text))
+            }
+            None => w.write_field(""),
+        }
+    };
     for (row, a) in rows.iter().zip(&result.areas) {
-        let mut record =
-            vec![a.key.clone(), a.name.clone(), a.inclusion.reason(spec.min_population).unwrap_or_default()];
+        w.write_field(&a.key)?;
+        w.write_field(&a.name)?;
+        w.write_field(a.inclusion.reason(spec.min_population).unwrap_or_default())?;
         for (i, p) in spec.parts.iter().enumerate() {
             let raw = row.values.get(i);
-            record.extend(
-                (0..p.indicators.len())
-                    .map(|k| raw.and_then(|v| v.get(k)).copied().flatten().map(|x| x.to_string()).unwrap_or_default()),
-            );
+            for k in 0..p.indicators.len() {
+                number(&mut w, raw.and_then(|v| v.get(k)).copied().flatten())?;
+            }
             match a.parts.get(i) {
                 Some(o) => {
-                    record.extend(o.normalised.iter().map(ToString::to_string));
-                    record.extend([o.aggregate.to_string(), o.index.to_string(), p.codes[o.class].clone()]);
+                    for z in &o.normalised {
+                        number(&mut w, Some(*z))?;
+                    }
+                    number(&mut w, Some(o.aggregate))?;
+                    number(&mut w, Some(o.index))?;
+                    w.write_field(&p.codes[o.class])?;
                 }
-                None => record.extend(std::iter::repeat_n(String::new(), p.indicators.len() + 3)),
+                None => {
+                    for _ in 0..p.indicators.len() + 3 {
+                        w.write_field("")?;
+                    }
+                }
             }
         }
-        record.push(a.code.clone().unwrap_or_default());
-        w.write_record(&record)?;
+        w.write_field(a.code.as_deref().unwrap_or_default())?;
+        w.write_record(None::<&[u8]>)?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.flush()?;
+    Ok(())
 }

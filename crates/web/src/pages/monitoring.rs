@@ -688,7 +688,8 @@ pub(super) async fn index_csv(
         let def = definition(&state, &key, &index)?;
         let (period, _) = chosen(k, &atlas, def, &q)?;
         let e = compute(k, &atlas, def, period)?;
-        let body = crate::monitoring::csv_table(&def.spec, &e.rows, &e.result).map_err(AppError::internal)?;
+        let mut body = Vec::new();
+        crate::monitoring::write_csv(&mut body, &def.spec, &e.rows, &e.result).map_err(AppError::internal)?;
         let disposition =
             format!("attachment; filename=\"{index}-{key}-{}.csv\"", period.to_string().replace('/', "-"));
         Ok((
