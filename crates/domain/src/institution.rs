@@ -16,3 +16,19 @@ pub struct Institution {
     /// Further attributes in source order, e.g. ("Schülerzahl", "220"), ("Sozialindex", "5").
     pub attributes: Vec<(String, String)>,
 }
+
+/// One value of a statistic of an institution, such as the pupils of a school in grade 5 in the
+/// school year 2024/25: the institution's counterpart of an area's [`Observation`](crate::Observation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstitutionObservation {
+    /// The institution key, e.g. the Schulnummer ([`Institution::key`]).
+    pub institution: String,
+    /// What is counted, e.g. `schueler`.
+    pub variable: crate::VariableKey,
+    /// When, e.g. the school year `2024/25`.
+    pub period: crate::Period,
+    /// Which part, e.g. `klasse=5`, or the total.
+    pub breakdown: crate::Breakdown,
+    /// The number or the reason there is none.
+    pub value: crate::Value,
+}

@@ -1,12 +1,15 @@
 //! The embedded store: one SQLite file in WAL mode holding every release ever imported.
 //!
 //! Writes happen only through [`Store::import`], which adds one release in one transaction: it
-//! lands whole or not at all, and through [`Store::record_review`], which appends one step of the
-//! attention workflow if the area's review state allows it. Rows are never updated or deleted, so
+//! lands whole or not at all, through [`Store::record_review`], which appends one step of the
+//! attention workflow if the area's review state allows it, and through [`Store::add_scenario`] and
+//! [`Store::adopt_scenario`], which append planning scenarios and the council decisions that
+//! adopted them ([`Store::scenarios`] reads them back). Rows are never updated or deleted, so
 //! an old release stays queryable after a corrected file has been imported as a new one. Reads go
 //! through [`Store::snapshot`], which returns the current state as seen by one [`Audience`]: for each
-//! layer the newest visible version, and for each observation cell the value of the newest
-//! visible release that has it.
+//! layer the newest visible version, and for each observation cell – of an area or of an
+//! institution ([`StoredInstitutionObservation`], e.g. pupils per school, grade and school year) –
+//! the value of the newest visible release that has it.
 //!
 //! ```
 //! use store::Store;
@@ -17,6 +20,7 @@
 
 mod attention;
 mod read;
+mod scenario;
 mod write;
 
 use std::path::Path;
@@ -26,8 +30,10 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
 pub use read::{
-    InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredObservation, VariableInfo,
+    InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredInstitutionObservation,
+    StoredObservation, VariableInfo,
 };
+pub use scenario::{NewScenario, ScenarioAdoption, ScenarioId, StoredScenario};
 pub use write::{Content, NewRelease};
 
 use domain::{Audience, LayerKey, ReleaseId};
@@ -63,6 +69,36 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// An institution statistics release names a collection that has no institutions release.
+    #[error("unknown collection {collection} in Kommune {kommune}")]
+    UnknownCollection {
+        /// The Kommune.
+        kommune: String,
+        /// The missing collection.
+        collection: String,
+    },
+    /// A scenario id that does not exist (as the base of a new scenario, or to adopt).
+    #[error("unknown scenario {0}")]
+    UnknownScenario(ScenarioId),
+    /// A new scenario's base scenario belongs to another Kommune.
+    #[error("base scenario {base} belongs to another Kommune than {kommune}")]
+    ForeignBaseScenario {
+        /// The Kommune of the new scenario.
+        kommune: String,
+        /// The base scenario.
+        base: ScenarioId,
+    },
+    /// The Kommune already has a scenario of this name.
+    #[error("Kommune {kommune} already has a scenario named {name:?}")]
+    DuplicateScenario {
+        /// The Kommune.
+        kommune: String,
+        /// The name.
+        name: String,
+    },
+    /// A scenario without a name, or an adoption without the council decision.
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
     /// A review step of the attention workflow that the area's review state does not allow.
     #[error(transparent)]
     Review(#[from] domain::attention::ReviewError),
@@ -78,7 +114,8 @@ pub enum StoreError {
 
 /// The schema migrations: entry `i` brings a store file from version `i` to version `i + 1`
 /// (version 0 is an empty file).
-const MIGRATIONS: [&str; 2] = [include_str!("schema.sql"), include_str!("schema_v2.sql")];
+const MIGRATIONS: [&str; 3] =
+    [include_str!("schema.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
 
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -111,10 +148,13 @@ impl Store {
     }
 
     fn init(mut conn: Connection) -> Result<Store, StoreError> {
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         if schema_version(&conn)? < MIGRATIONS.len() {
+            // Foreign keys are not enforced while the schema changes, so that a step may rebuild a
+            // table others refer to (SQLite's documented way to change a constraint); the pragma
+            // only takes effect outside a transaction. Every foreign key is checked before commit.
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
             // Immediate, and the version read again inside: two programs opening an old file at once
             // migrate it once. All steps and the new version in one transaction: the file is upgraded
             // whole or not at all.
@@ -122,9 +162,17 @@ impl Store {
             for migration in &MIGRATIONS[schema_version(&tx)?..] {
                 tx.execute_batch(migration)?;
             }
+            let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if broken > 0 {
+                return Err(StoreError::Corrupt {
+                    table: "schema",
+                    detail: format!("{broken} rows break a foreign key after the upgrade"),
+                });
+            }
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
         }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(Store { conn: Mutex::new(conn) })
     }
 
@@ -178,3 +226,6 @@ impl Store {
         write::import(&mut self.conn(), release)
     }
 }
+
+#[cfg(test)]
+mod tests;

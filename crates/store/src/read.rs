@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use domain::institution::InstitutionObservation;
 use domain::{
     Area, AreaKey, Audience, Breakdown, Institution, Kommune, KommuneKey, Layer, LayerKey, Observation, Period,
     Provenance, Release, ReleaseId, Symbol, Unit, Validity, Value, Variable, VariableKey,
@@ -42,6 +43,21 @@ pub struct KommuneData {
     pub institutions: Vec<InstitutionRecord>,
     /// The newest visible crosswalk between each pair of layer versions.
     pub crosswalks: Vec<StoredCrosswalk>,
+    /// The current value of each cell of the institution statistics (collection, institution,
+    /// variable, period, breakdown), ordered by collection, institution, variable, period and
+    /// breakdown.
+    pub institution_observations: Vec<StoredInstitutionObservation>,
+}
+
+/// A value of a statistic of an institution as stored: with its collection and release.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredInstitutionObservation {
+    /// The collection of the institution, e.g. `schulen`.
+    pub collection: String,
+    /// The observation.
+    pub observation: InstitutionObservation,
+    /// The release it comes from.
+    pub release: ReleaseId,
 }
 
 /// A crosswalk as stored: between the versions of two layers valid in the given years.
@@ -207,13 +223,7 @@ fn observation_from_row(row: &Row<'_>) -> rusqlite::Result<[Option<String>; 6]> 
 fn observation(row: [Option<String>; 6], value: Option<f64>, release: i64) -> Result<StoredObservation, StoreError> {
     let [layer, area, variable, period, breakdown, symbol] = row;
     let text = |s: Option<String>| s.ok_or_else(|| corrupt("observation", "null in a required column"));
-    let value = match (value, symbol) {
-        (Some(x), None) => Value::Number(x),
-        (None, Some(s)) => {
-            Value::Symbol(Symbol::parse(&s).ok_or_else(|| corrupt("observation", format!("symbol {s:?}")))?)
-        }
-        _ => return Err(corrupt("observation", "value and symbol both set or both missing")),
-    };
+    let value = value_of(value, symbol).map_err(|e| corrupt("observation", e))?;
     Ok(StoredObservation {
         layer: key("observation", text(layer)?)?,
         observation: Observation {
@@ -225,6 +235,15 @@ fn observation(row: [Option<String>; 6], value: Option<f64>, release: i64) -> Re
         },
         release: ReleaseId(release),
     })
+}
+
+/// A stored value: a number or a Destatis symbol.
+fn value_of(value: Option<f64>, symbol: Option<String>) -> Result<Value, String> {
+    match (value, symbol) {
+        (Some(x), None) => Ok(Value::Number(x)),
+        (None, Some(s)) => Symbol::parse(&s).map(Value::Symbol).ok_or_else(|| format!("symbol {s:?}")),
+        _ => Err("value and symbol both set or both missing".to_owned()),
+    }
 }
 
 type VersionRow = (i64, String, String, Option<String>, Option<i32>, Option<i32>);
@@ -305,6 +324,7 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
             observations: Vec::new(),
             institutions: Vec::new(),
             crosswalks: Vec::new(),
+            institution_observations: Vec::new(),
         });
     }
     let index_of = |release: i64| -> Option<usize> {
@@ -364,6 +384,42 @@ pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot
         }
         let value: Option<f64> = row.get("value")?;
         kommunen[slot].observations.push(observation(fields, value, release)?);
+    }
+
+    // Institution statistics: the newest visible release wins per cell.
+    let mut stmt = conn.prepare(
+        "SELECT release_id, collection, institution, variable, period, breakdown, value, symbol
+         FROM institution_observation ORDER BY release_id DESC",
+    )?;
+    let mut seen: HashSet<(usize, [String; 5])> = HashSet::new();
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let release: i64 = row.get(0)?;
+        let Some(&slot) = slots.get(&release) else { continue };
+        let cell: [String; 5] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?];
+        if seen.contains(&(slot, cell.clone())) {
+            continue;
+        }
+        let [collection, institution, variable, period, breakdown] = cell.clone();
+        let bad = |e: String| corrupt("institution_observation", e);
+        kommunen[slot].institution_observations.push(StoredInstitutionObservation {
+            collection,
+            observation: InstitutionObservation {
+                institution,
+                variable: key("institution_observation", variable)?,
+                period: period.parse::<Period>().map_err(|e| bad(e.to_string()))?,
+                breakdown: Breakdown::parse(&breakdown).map_err(|e| bad(e.to_string()))?,
+                value: value_of(row.get(6)?, row.get(7)?).map_err(bad)?,
+            },
+            release: ReleaseId(release),
+        });
+        seen.insert((slot, cell));
+    }
+    for k in &mut kommunen {
+        k.institution_observations.sort_by_cached_key(|o| {
+            let i = &o.observation;
+            (o.collection.clone(), i.institution.clone(), i.variable.to_string(), i.period, i.breakdown.to_string())
+        });
     }
 
     // Institutions: the list of the newest visible release of each collection.

@@ -1,5 +1,6 @@
 //! Adding releases.
 
+use domain::institution::InstitutionObservation;
 use domain::{
     Area, Audience, Institution, Kommune, Layer, LayerKey, Observation, Provenance, ReleaseId, Validity, Value,
     Variable,
@@ -58,6 +59,16 @@ pub enum Content {
         /// The shares.
         crosswalk: domain::crosswalk::Crosswalk,
     },
+    /// Statistics of the institutions of one collection, such as pupils per school, grade and
+    /// school year; the collection must have an institutions release.
+    InstitutionStatistics {
+        /// The collection, e.g. `schulen`.
+        collection: String,
+        /// The variables the observations use.
+        variables: Vec<Variable>,
+        /// The observations, each naming its institution by key.
+        observations: Vec<InstitutionObservation>,
+    },
     /// Points such as schools: the complete list of one collection.
     Institutions {
         /// The collection, e.g. `schulen`; a later release of it replaces this list.
@@ -74,6 +85,7 @@ impl Content {
             Content::Statistics { .. } => "statistics",
             Content::Institutions { .. } => "institutions",
             Content::Crosswalk { .. } => "crosswalk",
+            Content::InstitutionStatistics { .. } => "institution_statistics",
         }
     }
 }
@@ -145,17 +157,7 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                     return Err(StoreError::UnknownLayer { kommune: kommune.to_owned(), layer: layer.clone() });
                 }
             }
-            let mut insert = tx
-                .prepare("INSERT INTO variable (release_id, key, label, unit, share_of) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for v in variables {
-                insert.execute(params![
-                    id,
-                    v.key.as_str(),
-                    v.label,
-                    v.unit.code(),
-                    v.share_of.as_ref().map(|s| s.as_str())
-                ])?;
-            }
+            insert_variables(&tx, id, variables)?;
             let mut insert = tx.prepare(
                 "INSERT INTO observation (release_id, layer, area, variable, period, breakdown, value, symbol)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -169,6 +171,45 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
                     id,
                     layer.as_str(),
                     o.area.as_str(),
+                    o.variable.as_str(),
+                    o.period.to_string(),
+                    o.breakdown.to_string(),
+                    value,
+                    symbol
+                ])?;
+            }
+        }
+        Content::InstitutionStatistics { collection, variables, observations } => {
+            let known = tx
+                .query_row(
+                    "SELECT 1 FROM institution_set JOIN release ON release.id = institution_set.release_id
+                     WHERE release.kommune = ?1 AND institution_set.collection = ?2 LIMIT 1",
+                    (kommune, collection),
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !known {
+                return Err(StoreError::UnknownCollection {
+                    kommune: kommune.to_owned(),
+                    collection: collection.clone(),
+                });
+            }
+            insert_variables(&tx, id, variables)?;
+            let mut insert = tx.prepare(
+                "INSERT INTO institution_observation
+                 (release_id, collection, institution, variable, period, breakdown, value, symbol)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for o in observations {
+                let (value, symbol) = match o.value {
+                    Value::Number(x) => (Some(x), None),
+                    Value::Symbol(s) => (None, Some(s.as_str())),
+                };
+                insert.execute(params![
+                    id,
+                    collection,
+                    o.institution,
                     o.variable.as_str(),
                     o.period.to_string(),
                     o.breakdown.to_string(),
@@ -217,4 +258,15 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
     }
     tx.commit()?;
     Ok(ReleaseId(id))
+}
+
+/// The variable definitions of a statistics or institution statistics release: one namespace of
+/// variable keys per Kommune, so a key means one thing whatever it counts.
+fn insert_variables(tx: &Connection, id: i64, variables: &[Variable]) -> Result<(), StoreError> {
+    let mut insert =
+        tx.prepare("INSERT INTO variable (release_id, key, label, unit, share_of) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for v in variables {
+        insert.execute(params![id, v.key.as_str(), v.label, v.unit.code(), v.share_of.as_ref().map(|s| s.as_str())])?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the store: releases land whole or not at all, newest visible wins, old
 //! releases stay queryable, audiences hide what they must.
 
+use domain::institution::InstitutionObservation;
 use domain::{
     Area, AreaKey, Audience, Breakdown, Kommune, Layer, LayerKey, Observation, Period, Provenance, Unit, Validity,
     Value, Variable, VariableKey,
@@ -203,4 +204,90 @@ fn a_new_list_of_a_collection_replaces_the_old_one() {
     };
     assert_eq!(keys(Audience::Public), ["1", "3", "K1"]);
     assert_eq!(keys(Audience::Internal), ["1", "K1"]);
+}
+
+fn pupils(collection: &str, cells: &[(&str, &str, f64)]) -> Content {
+    let var: VariableKey = "schueler".parse().unwrap();
+    Content::InstitutionStatistics {
+        collection: collection.into(),
+        variables: vec![Variable { key: var.clone(), label: "Schüler".into(), unit: Unit::Count, share_of: None }],
+        observations: cells
+            .iter()
+            .map(|(school, klasse, x)| InstitutionObservation {
+                institution: (*school).into(),
+                variable: var.clone(),
+                period: "2024/25".parse().unwrap(),
+                breakdown: Breakdown::parse(&format!("klasse={klasse}")).unwrap(),
+                value: Value::Number(*x),
+            })
+            .collect(),
+    }
+}
+
+/// (release, school, breakdown, value) of the current institution statistics.
+fn pupil_cells(store: &Store, audience: Audience) -> Vec<(i64, String, String, f64)> {
+    let snap = store.snapshot(audience).unwrap();
+    snap.kommune("testdorf")
+        .unwrap()
+        .institution_observations
+        .iter()
+        .map(|o| {
+            assert_eq!(o.collection, "schulen");
+            assert_eq!(o.observation.period, Period::SchoolYear(2024));
+            let i = &o.observation;
+            (o.release.0, i.institution.clone(), i.breakdown.to_string(), i.value.number().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn institution_statistics_take_the_newest_visible_value_per_cell() {
+    let store = Store::open_in_memory().unwrap();
+    store.import(release("Schulen", Audience::Public, schools("schulen", &["1", "2"]))).unwrap();
+    let first = store.import(release(
+        "Schüler",
+        Audience::Public,
+        pupils("schulen", &[("1", "1", 50.0), ("1", "2", 48.0), ("2", "1", 25.0)]),
+    ));
+    assert_eq!(first.unwrap().0, 2);
+    // A correction of one cell, and an internal draft the public must not see.
+    store.import(release("Korrektur", Audience::Public, pupils("schulen", &[("1", "2", 47.0)]))).unwrap();
+    store.import(release("Entwurf", Audience::Internal, pupils("schulen", &[("2", "1", 26.0)]))).unwrap();
+    let cell = |r: i64, s: &str, k: &str, x: f64| (r, s.to_owned(), format!("klasse={k}"), x);
+    assert_eq!(
+        pupil_cells(&store, Audience::Public),
+        [cell(2, "1", "1", 50.0), cell(3, "1", "2", 47.0), cell(2, "2", "1", 25.0)]
+    );
+    assert_eq!(
+        pupil_cells(&store, Audience::Internal),
+        [cell(2, "1", "1", 50.0), cell(3, "1", "2", 47.0), cell(4, "2", "1", 26.0)]
+    );
+    let snap = store.snapshot(Audience::Public).unwrap();
+    let testdorf = snap.kommune("testdorf").unwrap();
+    assert_eq!(testdorf.variable("schueler").unwrap().variable.label, "Schüler");
+    assert_eq!(testdorf.release(domain::ReleaseId(2)).unwrap().kind, "institution_statistics");
+    assert!(testdorf.observations.is_empty());
+}
+
+#[test]
+fn institution_statistics_need_their_collection_and_are_never_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bimo.sqlite");
+    let store = Store::open(&path).unwrap();
+    store.import(release("Kitas", Audience::Public, schools("kitas", &["1"]))).unwrap();
+    let err = store.import(release("Schüler", Audience::Public, pupils("schulen", &[("1", "1", 5.0)]))).unwrap_err();
+    assert!(matches!(err, StoreError::UnknownCollection { .. }));
+    assert_eq!(err.to_string(), "unknown collection schulen in Kommune testdorf");
+    assert_eq!(store.data_version().unwrap(), 1);
+    store.import(release("Schulen", Audience::Public, schools("schulen", &["1"]))).unwrap();
+    store.import(release("Schüler", Audience::Public, pupils("schulen", &[("1", "1", 5.0)]))).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for (sql, message) in [
+        ("UPDATE institution_observation SET value = 1", "institution observations are never changed"),
+        ("DELETE FROM institution_observation", "institution observations are never deleted"),
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains(message), "{sql}: {err}");
+    }
+    assert_eq!(pupil_cells(&store, Audience::Public), [(3, "1".to_owned(), "klasse=1".to_owned(), 5.0)]);
 }
