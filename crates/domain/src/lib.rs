@@ -44,6 +44,7 @@ pub mod observation;
 pub mod period;
 pub mod projection;
 pub mod release;
+pub mod scenario;
 pub mod school_index;
 pub mod sensitivity;
 pub mod uncertainty;
