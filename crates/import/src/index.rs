@@ -360,14 +360,14 @@ const GEOMETRIC_OF_Z_SCORES: &str =
     "the geometric mean needs positive values: use minmax, goalposts or rank normalisation, not z-scores";
 
 /// One step on the way from the top of a TOML document to a value.
-enum Step<'a> {
+pub(crate) enum Step<'a> {
     Key(&'a str),
     Item(usize),
 }
 
 /// The position of the value at `path` in `text`, or of the deepest table or array on the way
 /// that exists.
-fn locate(text: &str, file: &str, path: &[Step<'_>]) -> Position {
+pub(crate) fn locate(text: &str, file: &str, path: &[Step<'_>]) -> Position {
     let Ok(root) = DeTable::parse(text) else {
         return Position::file(file);
     };

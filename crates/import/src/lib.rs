@@ -9,6 +9,7 @@
 //!   [`domain::Observation`]s; [`check_area_keys`] then resolves the area keys against the layers.
 //! - [`read_institutions`]: a CSV file with coordinate columns or GeoJSON points becomes
 //!   [`domain::Institution`]s.
+//! - [`read_planning_config`]: a Schulentwicklungsplanung configuration ([`PlanningConfig`]).
 //! - [`read_catalogue`]: the indicator catalogue's `[[indikator]]` tables become [`domain::indicator::Definition`]s.
 //!
 //! German files are the norm: `;` or `,` separators, decimal commas, thousands grouped by points or
@@ -55,6 +56,7 @@ mod index;
 mod institutions;
 mod layer;
 mod number;
+mod planning;
 mod spec;
 mod statistics;
 mod table;
@@ -70,6 +72,10 @@ pub use index::{
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
 pub use number::{Decimal, NumberError, parse_number};
+pub use planning::{
+    AreasConfig, CapacityConfig, CatchmentMode, ChangeConfig, PlanningConfig, Preset, ProjectionConfig, ScenarioConfig,
+    SchulformConfig, Years, parse_planning_config, read_planning_config,
+};
 pub use spec::{
     AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest, MappedVariable,
     ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn, WideSpec, parse_manifest, read_manifest,
