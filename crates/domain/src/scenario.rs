@@ -158,6 +158,15 @@ pub struct PlanningBase {
     pub entry_age: u8,
 }
 
+impl PlanningBase {
+    /// The input of the base forecast: the children of entry age per catchment summed from the
+    /// areas (for a back-test with [`forecast::backtest`](crate::forecast::backtest)).
+    pub fn forecast_input(&self) -> Result<ForecastInput, ScenarioError> {
+        let none = Changes { housing: vec![], boundaries: vec![], new_zug: vec![], closures: vec![] };
+        forecast_input(self, &none)
+    }
+}
+
 /// One change of a scenario against the base.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {

@@ -173,7 +173,7 @@ pub struct ProjectionConfig {
     /// (`alter_mutter=N`) (default `geburten`).
     #[serde(default = "geburten")]
     pub births: String,
-    /// Deaths (default `gestorbene`).
+    /// Deaths (default `sterbefaelle`).
     #[serde(default = "gestorbene")]
     pub deaths: String,
     /// Moves out of the city (default `fortzuege_extern`).
@@ -194,7 +194,7 @@ fn geburten() -> String {
     "geburten".to_owned()
 }
 fn gestorbene() -> String {
-    "gestorbene".to_owned()
+    "sterbefaelle".to_owned()
 }
 fn fortzuege_extern() -> String {
     "fortzuege_extern".to_owned()

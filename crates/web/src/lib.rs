@@ -18,6 +18,7 @@ pub mod atlas;
 mod error;
 pub mod indicators;
 pub mod monitoring;
+pub mod planning;
 mod pages;
 mod views;
 
