@@ -47,6 +47,18 @@ pub enum ImportFailure {
         /// The missing layer.
         layer: String,
     },
+    /// An institution statistics manifest names a collection that has not been imported.
+    #[error(
+        "{manifest}: collection {collection} of Kommune {kommune} is not in the store; import its institutions first"
+    )]
+    MissingCollection {
+        /// The manifest.
+        manifest: String,
+        /// Its Kommune.
+        kommune: String,
+        /// The missing collection.
+        collection: String,
+    },
     /// A file could not be read.
     #[error("cannot read {file}: {source}")]
     Io {
@@ -145,6 +157,18 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
         }
         ContentSpec::Institutions(spec) => {
             Content::Institutions { institutions: import::read_institutions(&spec)?, collection: spec.collection }
+        }
+        ContentSpec::InstitutionStatistics(spec) => {
+            let data = import::read_institution_statistics(&spec)?;
+            let Some(known) = store.institution_keys(kommune, &spec.collection)? else {
+                return Err(ImportFailure::MissingCollection {
+                    manifest: path.display().to_string(),
+                    kommune: kommune.to_owned(),
+                    collection: spec.collection,
+                });
+            };
+            let observations = import::check_institution_keys(&data, &spec.collection, &known)?;
+            Content::InstitutionStatistics { collection: spec.collection, variables: data.variables, observations }
         }
     };
     let id = store.import(NewRelease {

@@ -9,6 +9,10 @@
 //!   [`domain::Observation`]s; [`check_area_keys`] then resolves the area keys against the layers.
 //! - [`read_institutions`]: a CSV file with coordinate columns or GeoJSON points becomes
 //!   [`domain::Institution`]s.
+//! - [`read_institution_statistics`]: a long CSV or spreadsheet table of values per institution
+//!   (pupils per school, grade and school year) becomes [`domain::Variable`]s and
+//!   [`domain::institution::InstitutionObservation`]s; [`check_institution_keys`] then checks the
+//!   keys against the collection's list.
 //! - [`read_planning_config`]: a Schulentwicklungsplanung configuration ([`PlanningConfig`]).
 //! - [`read_catalogue`]: the indicator catalogue's `[[indikator]]` tables become [`domain::indicator::Definition`]s.
 //!
@@ -53,6 +57,7 @@ mod crosswalk;
 mod crs;
 mod error;
 mod index;
+mod institution_statistics;
 mod institutions;
 mod layer;
 mod number;
@@ -69,6 +74,9 @@ pub use index::{
     AggregationName, Exclusion, IndexConfig, IndexPart, NormalisationName, SensitivityConfig, StoreTarget,
     ZeroRuleConfig, parse_index_config, read_index_config,
 };
+pub use institution_statistics::{
+    InstitutionStatisticsData, check_institution_keys, parse_institution_statistics, read_institution_statistics,
+};
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
 pub use number::{Decimal, NumberError, parse_number};
@@ -77,8 +85,9 @@ pub use planning::{
     SchulformConfig, Years, parse_planning_config, read_planning_config,
 };
 pub use spec::{
-    AttributeSpec, ContentSpec, Dissolve, InstitutionsSpec, LayerSpec, Layout, LongSpec, Manifest, MappedVariable,
-    ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn, WideSpec, parse_manifest, read_manifest,
+    AttributeSpec, ContentSpec, Dissolve, InstitutionStatisticsSpec, InstitutionsSpec, LayerSpec, Layout, LongSpec,
+    Manifest, MappedVariable, ReleaseSpec, StatisticsSpec, VariableSource, VariableSpec, WideColumn, WideSpec,
+    parse_manifest, read_manifest,
 };
 pub use statistics::{KnownAreas, Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
 pub use table::{Encoding, Lines, decode};

@@ -498,6 +498,117 @@ fn default_collection() -> String {
     "einrichtungen".to_owned()
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstitutionStatisticsSpec {
+    collection: String,
+    file: PathBuf,
+    #[serde(default)]
+    sheet: Option<String>,
+    #[serde(default)]
+    header: Option<Vec<u64>>,
+    #[serde(default)]
+    decimal: Decimal,
+    #[serde(default)]
+    encoding: Encoding,
+    #[serde(default)]
+    lines: Option<Lines>,
+    institution: String,
+    period: String,
+    value: String,
+    #[serde(default)]
+    variable: Option<String>,
+    #[serde(default, deserialize_with = "parsed_opt")]
+    variable_const: Option<VariableKey>,
+    #[serde(default)]
+    breakdown: Vec<String>,
+    #[serde(default)]
+    variables: BTreeMap<String, MappedVariable>,
+    #[serde(default)]
+    skip_variables: Vec<String>,
+    #[serde(default, rename = "variable_def")]
+    declared: Vec<VariableSpec>,
+}
+
+/// The `[institution_statistics]` table: a long table of values per institution of a collection,
+/// such as pupils per school, grade and school year.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawInstitutionStatisticsSpec")]
+pub struct InstitutionStatisticsSpec {
+    /// The collection whose institutions the rows name, e.g. `schulen`; its newest stored list
+    /// must have every institution key.
+    pub collection: String,
+    /// The `.csv`, `.xlsx` or `.xls` file.
+    pub file: PathBuf,
+    /// Sheet of a spreadsheet; default the first.
+    pub sheet: Option<String>,
+    /// The rows of a spreadsheet that hold the column names; default the first row.
+    pub header: Option<Vec<u64>>,
+    /// Decimal separator of text cells.
+    pub decimal: Decimal,
+    /// Encoding of a CSV file.
+    pub encoding: Encoding,
+    /// The physical lines that hold data.
+    pub lines: Option<Lines>,
+    /// Column of institution keys (e.g. the Schulnummer).
+    pub institution: String,
+    /// Column of periods, e.g. school years such as `2024/25`.
+    pub period: String,
+    /// Column of values.
+    pub value: String,
+    /// Which variable a row holds.
+    pub variable: VariableSource,
+    /// Breakdown columns: each non-empty cell becomes a category `column=value` (e.g. `klasse=5`).
+    pub breakdown: Vec<String>,
+    /// Values of the variable column → variables.
+    pub variables: BTreeMap<String, MappedVariable>,
+    /// Values of the variable column whose rows are skipped.
+    pub skip_variables: Vec<String>,
+    /// Variables declared in `[[institution_statistics.variable_def]]`, for `variable_const` or an
+    /// unmapped variable column.
+    pub declared: Vec<VariableSpec>,
+}
+
+impl TryFrom<RawInstitutionStatisticsSpec> for InstitutionStatisticsSpec {
+    type Error = String;
+
+    fn try_from(raw: RawInstitutionStatisticsSpec) -> Result<Self, String> {
+        let variable = match (raw.variable, raw.variable_const) {
+            (Some(column), None) => VariableSource::Column(column),
+            (None, Some(key)) if raw.variables.is_empty() => VariableSource::Const(key),
+            (None, Some(_)) => {
+                return Err("variables maps a variable column; use variable, not variable_const".into());
+            }
+            _ => return Err("give exactly one of variable (a column) and variable_const".into()),
+        };
+        if let Some((value, _)) = raw.variables.iter().find(|(_, m)| m.dimension.is_some()) {
+            return Err(format!(
+                "variable {value:?} has a dimension; institution statistics name their breakdown columns in breakdown"
+            ));
+        }
+        if raw.collection.trim().is_empty() {
+            return Err("collection must not be empty".into());
+        }
+        Ok(InstitutionStatisticsSpec {
+            collection: raw.collection,
+            file: raw.file,
+            sheet: raw.sheet,
+            header: raw.header,
+            decimal: raw.decimal,
+            encoding: raw.encoding,
+            lines: raw.lines,
+            institution: raw.institution,
+            period: raw.period,
+            value: raw.value,
+            variable,
+            breakdown: raw.breakdown,
+            variables: raw.variables,
+            skip_variables: raw.skip_variables,
+            declared: raw.declared,
+        })
+    }
+}
+
 /// What a release contains.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ContentSpec {
@@ -507,17 +618,21 @@ pub enum ContentSpec {
     Statistics(StatisticsSpec),
     /// Institutions.
     Institutions(InstitutionsSpec),
+    /// Statistics of institutions, such as pupils per school, grade and school year.
+    InstitutionStatistics(InstitutionStatisticsSpec),
     /// A crosswalk table between two layers or boundary versions.
     Crosswalk(crate::crosswalk::CrosswalkSpec),
 }
 
 impl ContentSpec {
-    /// The release kind stored with it: `layer`, `statistics`, `institutions` or `crosswalk`.
+    /// The release kind stored with it: `layer`, `statistics`, `institutions`,
+    /// `institution_statistics` or `crosswalk`.
     pub fn kind(&self) -> &'static str {
         match self {
             ContentSpec::Layer(_) => "layer",
             ContentSpec::Statistics(_) => "statistics",
             ContentSpec::Institutions(_) => "institutions",
+            ContentSpec::InstitutionStatistics(_) => "institution_statistics",
             ContentSpec::Crosswalk(_) => "crosswalk",
         }
     }
@@ -528,6 +643,7 @@ impl ContentSpec {
             ContentSpec::Layer(s) => &s.file,
             ContentSpec::Statistics(s) => &s.file,
             ContentSpec::Institutions(s) => &s.file,
+            ContentSpec::InstitutionStatistics(s) => &s.file,
             ContentSpec::Crosswalk(s) => &s.file,
         }
     }
@@ -538,6 +654,7 @@ impl ContentSpec {
             ContentSpec::Layer(s) => &mut s.file,
             ContentSpec::Statistics(s) => &mut s.file,
             ContentSpec::Institutions(s) => &mut s.file,
+            ContentSpec::InstitutionStatistics(s) => &mut s.file,
             ContentSpec::Crosswalk(s) => &mut s.file,
         };
         *file = base.join(&*file);
@@ -564,23 +681,28 @@ struct RawManifest {
     #[serde(default)]
     institutions: Option<InstitutionsSpec>,
     #[serde(default)]
+    institution_statistics: Option<InstitutionStatisticsSpec>,
+    #[serde(default)]
     crosswalk: Option<crate::crosswalk::CrosswalkSpec>,
 }
 
 /// Parses a manifest from TOML text; `file` names it in errors. Paths stay as written.
 pub fn parse_manifest(text: &str, file: &str) -> Result<Manifest, ImportErrors> {
     let raw: RawManifest = toml::from_str(text).map_err(|e| crate::error::toml_error(text, file, &e))?;
-    let content = match (raw.layer, raw.statistics, raw.institutions, raw.crosswalk) {
-        (Some(l), None, None, None) => ContentSpec::Layer(l),
-        (None, Some(s), None, None) => ContentSpec::Statistics(s),
-        (None, None, Some(i), None) => ContentSpec::Institutions(i),
-        (None, None, None, Some(c)) => ContentSpec::Crosswalk(c),
-        _ => {
-            return Err(ImportErrors::one(
-                Position::file(file),
-                "a manifest needs exactly one of [layer], [statistics], [institutions] and [crosswalk]",
-            ));
-        }
+    let given = [
+        raw.layer.map(ContentSpec::Layer),
+        raw.statistics.map(ContentSpec::Statistics),
+        raw.institutions.map(ContentSpec::Institutions),
+        raw.institution_statistics.map(ContentSpec::InstitutionStatistics),
+        raw.crosswalk.map(ContentSpec::Crosswalk),
+    ];
+    let mut given = given.into_iter().flatten();
+    let (Some(content), None) = (given.next(), given.next()) else {
+        return Err(ImportErrors::one(
+            Position::file(file),
+            "a manifest needs exactly one of [layer], [statistics], [institutions], [institution_statistics] \
+             and [crosswalk]",
+        ));
     };
     Ok(Manifest { release: raw.release, content })
 }

@@ -212,6 +212,17 @@ impl Store {
         read::layer_versions(&self.conn(), kommune, layer)
     }
 
+    /// The institution keys of the newest release of a collection, whatever its audience, or `None`
+    /// if the collection was never imported; imports of institution statistics check their keys
+    /// against them.
+    pub fn institution_keys(
+        &self,
+        kommune: &str,
+        collection: &str,
+    ) -> Result<Option<std::collections::HashSet<String>>, StoreError> {
+        read::institution_keys(&self.conn(), kommune, collection)
+    }
+
     /// The observations of one release exactly as imported, if the viewer may see it.
     pub fn release_observations(
         &self,

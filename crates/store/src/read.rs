@@ -301,6 +301,29 @@ pub(crate) fn layer_versions(conn: &Connection, kommune: &str, layer: &str) -> R
     rows.into_iter().map(|r| layer_version(conn, r)).collect()
 }
 
+/// The keys of the newest list of a collection, whatever its audience (for checks on import).
+pub(crate) fn institution_keys(
+    conn: &Connection,
+    kommune: &str,
+    collection: &str,
+) -> Result<Option<HashSet<String>>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let newest: Option<i64> = conn
+        .query_row(
+            "SELECT max(institution_set.release_id) FROM institution_set
+             JOIN release ON release.id = institution_set.release_id
+             WHERE release.kommune = ?1 AND institution_set.collection = ?2",
+            (kommune, collection),
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let Some(release) = newest else { return Ok(None) };
+    let mut stmt = conn.prepare("SELECT key FROM institution WHERE release_id = ?1")?;
+    let keys = stmt.query_map([release], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(Some(keys))
+}
+
 pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot, StoreError> {
     let releases = visible_releases(conn, audience)?;
     let visible: HashSet<i64> = releases.iter().map(|(_, r)| r.id.0).collect();

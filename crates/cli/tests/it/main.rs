@@ -2,6 +2,7 @@
 //! store exactly as it was.
 
 mod attention;
+mod planning_data;
 mod school_index;
 
 use std::path::{Path, PathBuf};

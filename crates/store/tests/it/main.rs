@@ -204,6 +204,10 @@ fn a_new_list_of_a_collection_replaces_the_old_one() {
     };
     assert_eq!(keys(Audience::Public), ["1", "3", "K1"]);
     assert_eq!(keys(Audience::Internal), ["1", "K1"]);
+    // Imports check against the newest list whatever its audience.
+    let stored = store.institution_keys("testdorf", "schulen").unwrap().unwrap();
+    assert_eq!(stored, ["1".to_owned()].into());
+    assert_eq!(store.institution_keys("testdorf", "horte").unwrap(), None);
 }
 
 fn pupils(collection: &str, cells: &[(&str, &str, f64)]) -> Content {
