@@ -9,6 +9,7 @@ pub mod attention;
 pub mod crosswalk;
 pub mod index;
 pub mod indicators;
+pub mod planning;
 pub mod school_index;
 
 use std::collections::HashSet;

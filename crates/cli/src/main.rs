@@ -150,6 +150,9 @@ enum Command {
     /// Compute a school social index (residential areas + own composition, NRW hybrid stages) and
     /// compare it with the published Schulsozialindex; writes every intermediate value.
     Schulsozialindex(bimo::school_index::Args),
+    /// Schulentwicklungsplanung: pupil forecast, capacity, scenarios and back-test from the store,
+    /// written to XLSX; `planung beschluss` records the council decision adopting a scenario.
+    Planung(bimo::planning::Args),
 }
 
 fn open(args: &StoreArgs) -> anyhow::Result<Arc<Store>> {
@@ -275,6 +278,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("{} rows ({}) written to {}", summary.rows, summary.basis.label(), output.display());
             if !summary.unmatched.is_empty() {
                 eprintln!("not placed in any target area: {}", summary.unmatched.join(", "));
+            }
+        }
+        Command::Planung(args) => {
+            for line in bimo::planning::run(&args, &now_rfc3339())? {
+                eprintln!("{line}");
             }
         }
         Command::Schulsozialindex(args) => {
