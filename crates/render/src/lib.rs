@@ -64,6 +64,6 @@ pub use bar::{Bar, BarChartSpec, Reference, bar_chart, bar_chart_height};
 pub use format::{auto_decimals, common_decimals, format_auto, format_de, nice_ticks};
 pub use legend::{LegendEntry, NO_DATA_LABEL, legend, legend_entries};
 pub use line::{LineChartSpec, Series, TargetLine, line_chart};
-pub use map::{ChoroplethSpec, MapArea, MapPoint, choropleth};
+pub use map::{ChoroplethSpec, ClassedPoint, MapArea, MapPoint, PointMapSpec, choropleth, point_map};
 pub use palette::{BASE_FILL, NO_DATA_FILL, NO_DATA_HATCH, TEXT, TEXT_MUTED, contrast_ratio, sequential, text_on};
 pub use projection::Projection;

@@ -63,6 +63,108 @@ pub struct ChoroplethSpec<'a> {
     pub height: f64,
 }
 
+/// A point coloured by its class, such as a school by its utilisation.
+#[derive(Debug, Clone)]
+pub struct ClassedPoint<'a> {
+    /// Key of the point; appears as `data-key`.
+    pub key: &'a str,
+    /// Text for the tooltip and screen readers, with the value, e.g. "GS Am Hafen: 104 %".
+    pub label: &'a str,
+    /// Location in WGS84 longitude/latitude.
+    pub location: Point<f64>,
+    /// Its class, 0 the lowest; `None` draws it hollow (no value).
+    pub class: Option<usize>,
+    /// Link target of the point.
+    pub href: Option<String>,
+}
+
+/// Everything a point map shows: the areas as a plain base map, the points coloured by class.
+#[derive(Debug, Clone)]
+pub struct PointMapSpec<'a> {
+    /// Title: the accessible name of the picture.
+    pub title: &'a str,
+    /// The areas of the base map (their values are not shown).
+    pub areas: Vec<MapArea<'a>>,
+    /// The points, drawn in this order.
+    pub points: Vec<ClassedPoint<'a>>,
+    /// The number of classes (colours of [`crate::sequential`]).
+    pub classes: usize,
+    /// Width of the picture in px.
+    pub width: f64,
+    /// Height of the picture in px.
+    pub height: f64,
+}
+
+/// Draws points coloured by class over a plain base map of the areas, as a standalone SVG.
+///
+/// Each point is a circle (`class="point"`, `data-key`, `data-class`) filled with the colour of its
+/// class from [`crate::sequential`] with a dark outline, or hollow without a class; with an `href`
+/// it is a link labelled by its `label`. The view fits the areas (the points when there are none);
+/// the text alternative counts the points per class.
+pub fn point_map(spec: &PointMapSpec) -> String {
+    let base = ChoroplethSpec {
+        title: spec.title,
+        areas: spec.areas.iter().map(|a| MapArea { value: None, ..a.clone() }).collect(),
+        breaks: None,
+        points: spec
+            .points
+            .iter()
+            .map(|p| MapPoint { key: p.key, label: p.label, location: p.location, href: None })
+            .collect(),
+        highlight: None,
+        width: spec.width,
+        height: spec.height,
+    };
+    let bbox = bounding_box(&base);
+    let projection = Projection::fit(bbox, spec.width, spec.height, PADDING);
+    let role = if spec.points.iter().any(|p| p.href.is_some()) { Role::Group } else { Role::Img };
+    let mut desc = format!("Karte mit {} Standorten", spec.points.len());
+    for class in 0..spec.classes {
+        let n = spec.points.iter().filter(|p| p.class == Some(class)).count();
+        let _ = write!(desc, "; Klasse {}: {n}", class + 1);
+    }
+    let without = spec.points.iter().filter(|p| p.class.is_none()).count();
+    if without > 0 {
+        let _ = write!(desc, "; ohne Wert: {without}");
+    }
+    desc.push('.');
+    let mut svg = Svg::new(spec.width, spec.height, role, spec.title, &desc);
+    svg.push(r##"<g class="areas" stroke="#ffffff" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd">"##);
+    for area in &spec.areas {
+        let d = path_data(area.geometry, &projection);
+        svg.push(&format!(
+            r#"<path class="area" data-key="{}" fill="{BASE_FILL}" d="{d}"><title>{}</title></path>"#,
+            escape(area.key),
+            escape(area.name)
+        ));
+    }
+    svg.push("</g>");
+    svg.push(r##"<g class="points" stroke="#1a1a1a" stroke-width="1">"##);
+    let colours = crate::sequential(spec.classes.max(1));
+    for p in spec.points.iter().filter(|p| bbox.intersects(&p.location)) {
+        let (x, y) = projection.project(p.location.0);
+        let label = escape(p.label);
+        let (fill, class) = match p.class {
+            Some(c) => (colours[c.min(colours.len() - 1)], format!(r#" data-class="{c}""#)),
+            None => ("#ffffff", String::new()),
+        };
+        let circle = |aria: &str| {
+            format!(
+                r#"<circle class="point" data-key="{}"{class} cx="{}" cy="{}" r="5" fill="{fill}"{aria}><title>{label}</title></circle>"#,
+                escape(p.key),
+                num(x),
+                num(y)
+            )
+        };
+        match &p.href {
+            Some(href) => svg.push(&format!(r#"<a href="{}" aria-label="{label}">{}</a>"#, escape(href), circle(""))),
+            None => svg.push(&circle(&format!(r#" role="img" aria-label="{label}""#))),
+        }
+    }
+    svg.push("</g>");
+    svg.finish()
+}
+
 /// Draws a choropleth map as a standalone SVG.
 ///
 /// Each area is a `<path class="area" id="area-<key>" data-key data-value>` filled with the colour

@@ -1,6 +1,8 @@
 use domain::classify::{ClassMethod, breaks};
 use geo::{MultiPolygon, Point, Rect, coord, polygon};
-use render::{ChoroplethSpec, MapArea, MapPoint, Projection, choropleth, sequential};
+use render::{
+    ChoroplethSpec, ClassedPoint, MapArea, MapPoint, PointMapSpec, Projection, choropleth, point_map, sequential,
+};
 
 use crate::svg_check::{check, child, elements, text_of, with_class};
 
@@ -205,4 +207,48 @@ fn a_map_without_any_value_is_a_plain_base_map() {
     check(&svg);
     assert!(svg.contains(&format!(r#"fill="{}""#, render::BASE_FILL)), "{svg}");
     assert!(!svg.contains("fill=\"url(#"), "{svg}");
+}
+
+#[test]
+fn point_map_colours_points_by_class_over_a_plain_base() {
+    let (a, b) = (square(7.0, 51.0, 0.01), square(7.01, 51.0, 0.01));
+    let areas = [(&a, "a"), (&b, "b")]
+        .map(|(g, key)| MapArea {
+            key,
+            name: key,
+            geometry: g,
+            value: Some(9.0),
+            value_text: String::new(),
+            href: None,
+        })
+        .to_vec();
+    let point = |key, x, class| ClassedPoint {
+        key,
+        label: key,
+        location: Point::new(x, 51.005),
+        class,
+        href: Some(format!("/schule/{key}")),
+    };
+    let spec = PointMapSpec {
+        title: "Auslastung 2030",
+        areas,
+        points: vec![point("s1", 7.005, Some(0)), point("s2", 7.015, Some(3)), point("s3", 7.012, None)],
+        classes: 4,
+        width: 400.0,
+        height: 300.0,
+    };
+    let svg = point_map(&spec);
+    let doc = check(&svg);
+    let root = doc.root_element();
+    assert_eq!(root.attribute("role"), Some("group"));
+    assert_eq!(
+        text_of(child(root, "desc")),
+        "Karte mit 3 Standorten; Klasse 1: 1; Klasse 2: 0; Klasse 3: 0; Klasse 4: 1; ohne Wert: 1."
+    );
+    let base: Vec<Option<&str>> = with_class(&doc, "area").iter().map(|n| n.attribute("fill")).collect();
+    assert_eq!(base, [Some(render::BASE_FILL), Some(render::BASE_FILL)], "the areas' values are not shown");
+    let fills: Vec<Option<&str>> = with_class(&doc, "point").iter().map(|n| n.attribute("fill")).collect();
+    assert_eq!(fills, [Some(sequential(4)[0]), Some(sequential(4)[3]), Some("#ffffff")]);
+    let links: Vec<&str> = elements(&doc, "a").filter_map(|a| a.attribute("aria-label")).collect();
+    assert_eq!(links, ["s1", "s2", "s3"]);
 }
