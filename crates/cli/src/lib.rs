@@ -11,6 +11,7 @@ pub mod index;
 pub mod indicators;
 pub mod planning;
 pub mod school_index;
+pub mod synthetic;
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -153,6 +153,9 @@ enum Command {
     /// Schulentwicklungsplanung: pupil forecast, capacity, scenarios and back-test from the store,
     /// written to XLSX; `planung beschluss` records the council decision adopting a scenario.
     Planung(bimo::planning::Args),
+    /// Generate the demo's synthetic planning data (register population by single age, births,
+    /// deaths and moves, pupils by grade), calibrated on the real Köln data, for a seed.
+    Synthetisch(bimo::synthetic::Args),
 }
 
 fn open(args: &StoreArgs) -> anyhow::Result<Arc<Store>> {
@@ -289,6 +292,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let outcome = bimo::school_index::run(&args)?;
             println!("{}", bimo::school_index::describe(&outcome));
             eprintln!("{} schools written to {}", outcome.schools.len(), args.output.display());
+        }
+        Command::Synthetisch(args) => {
+            let summary = bimo::synthetic::run(&args)?;
+            eprint!("{}", summary.describe());
         }
         Command::Indicators { store, catalogue, output, export_inputs } => {
             let r = bimo::indicators::run(&store.data_dir, &catalogue, output.as_deref(), export_inputs.as_deref())?;

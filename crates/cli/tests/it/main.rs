@@ -4,6 +4,7 @@
 mod attention;
 mod planning_data;
 mod school_index;
+mod synthetic;
 
 use std::path::{Path, PathBuf};
 
