@@ -6,7 +6,7 @@
 //!
 //! - **Schools**: the institutions whose kind is a configured Schulform and that have pupils in
 //!   the launch year; pupils per grade from the institution statistics (`collection`, variable
-//!   `pupils`, breakdown `klasse=N`, school years), grades outside the Schulform's range (an
+//!   `pupils`, breakdown `klasse=N` or `jahrgang=N`, school years), grades outside the Schulform's range (an
 //!   Oberstufe) left out. The planning area is the area of `areas.planning_areas` the school lies
 //!   in.
 //! - **Zügigkeit**, in this order: the `[capacity]` table (Züge, or rooms / grades); the
@@ -45,8 +45,8 @@ use import::{CatchmentMode, PlanningConfig, ScenarioConfig};
 
 use crate::atlas::KommuneAtlas;
 
-/// The breakdown dimension of the grade in the pupil statistics.
-pub const GRADE: &str = "klasse";
+/// The breakdown dimensions that name the grade in the pupil statistics.
+pub const GRADE: [&str; 2] = ["klasse", "jahrgang"];
 
 /// Where a school's Zügigkeit comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,7 +177,8 @@ pub fn plan(k: &KommuneAtlas, config: &PlanningConfig) -> Result<Plan, PlanningE
             continue;
         }
         let (Period::SchoolYear(year), Value::Number(n)) = (ob.period, ob.value) else { continue };
-        let Some(grade) = dimension(&ob.breakdown, GRADE).and_then(|g| g.parse::<u8>().ok()) else { continue };
+        let grade = GRADE.iter().find_map(|d| dimension(&ob.breakdown, d)).and_then(|g| g.parse::<u8>().ok());
+        let Some(grade) = grade else { continue };
         pupils.entry(ob.institution.as_str()).or_default().push(PupilCount::new(
             ob.institution.clone(),
             year,
