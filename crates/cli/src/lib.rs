@@ -10,6 +10,7 @@ pub mod crosswalk;
 pub mod index;
 pub mod indicators;
 pub mod planning;
+pub mod report;
 pub mod school_index;
 pub mod synthetic;
 

@@ -150,6 +150,12 @@ enum Command {
     /// Compute a school social index (residential areas + own composition, NRW hybrid stages) and
     /// compare it with the published Schulsozialindex; writes every intermediate value.
     Schulsozialindex(bimo::school_index::Args),
+    /// Reports as PDF and accessible HTML: `report profil` writes the Quartiersprofil of one area
+    /// or of every area of a layer.
+    Report {
+        #[command(subcommand)]
+        command: bimo::report::Command,
+    },
     /// Schulentwicklungsplanung: pupil forecast, capacity, scenarios and back-test from the store,
     /// written to XLSX; `planung beschluss` records the council decision adopting a scenario.
     Planung(bimo::planning::Args),
@@ -287,6 +293,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for line in bimo::planning::run(&args, &now_rfc3339())? {
                 eprintln!("{line}");
             }
+        }
+        Command::Report { command } => {
+            let o = bimo::report::run(&command)?;
+            eprintln!(
+                "{} profiles, {} pages; store and atlas {:.2} s, profiles {:.2} s ({:.1} pages per second)",
+                o.profiles,
+                o.pages,
+                o.load.as_secs_f64(),
+                o.render.as_secs_f64(),
+                o.pages as f64 / o.render.as_secs_f64().max(1e-9)
+            );
         }
         Command::Schulsozialindex(args) => {
             let outcome = bimo::school_index::run(&args)?;
