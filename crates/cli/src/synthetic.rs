@@ -73,15 +73,17 @@ const NET_MIGRATION: [(i32, f64); 12] = [
     (2023, 0.002),
     (2024, 0.001),
 ];
-/// Total fertility rate, mean and spread of the age of the mother (invented, German order of magnitude).
-const FERTILITY: (f64, f64, f64) = (1.45, 31.5, 5.5);
+/// Mean and spread of the age of the mother (invented, German order of magnitude); the level (the
+/// total fertility rate) is calibrated so that the births of the first year equal a third of the
+/// real 0–<3 band of the base year.
+const FERTILITY: (f64, f64) = (31.5, 5.5);
 /// Share of boys among births: sex ratio 1.05 (`domain::projection::SEXUALPROPORTION_STANDARD`).
 const BOYS: f64 = 1.05 / 2.05;
 /// Infant mortality, boys and girls.
 const INFANT_DEATHS: [f64; 2] = [0.0035, 0.0029];
 /// Gompertz–Makeham mortality `μ(a) = c + α·exp(β·a)` for men and women (approximating the shape
 /// of a German life table; invented, not fitted).
-const GOMPERTZ: [(f64, f64); 2] = [(3.0e-5, 0.095), (1.14e-5, 0.1014)];
+const GOMPERTZ: [(f64, f64); 2] = [(2.7e-5, 0.095), (1.0e-5, 0.1014)];
 const MAKEHAM: f64 = 0.0002;
 /// Standard deviations of the log-normal area factors: fertility, attraction of external and of
 /// internal in-movers, Stadtviertel weights, and of the Stadtviertel age tilt.
@@ -104,6 +106,8 @@ pub struct Summary {
     pub city: Vec<(i32, u64)>,
     /// Per Stadtteil: real total 2012 and synthetic total 2013.
     pub stadtteile_2013: Vec<(String, u64, u64)>,
+    /// The calibrated total fertility rate (before the log-normal area factors).
+    pub tfr: f64,
     /// City events per year: births, deaths, external in, external out, internal moves.
     pub events: Vec<(i32, [u64; 5])>,
     /// Per school: key, Schulform, real `Anzahl`, synthetic total 2024/25, and the school's scale
@@ -123,6 +127,7 @@ impl Summary {
         let ratios: Vec<f64> = self.stadtteile_2013.iter().map(|(_, a, b)| *b as f64 / *a as f64 - 1.0).collect();
         let (lo, hi) = min_max(&ratios);
         let _ = writeln!(s, "Stadtteile 2013 vs. real 2012: {:+.2} % to {:+.2} %", lo * 100.0, hi * 100.0);
+        let _ = writeln!(s, "total fertility rate (calibrated): {:.3}", self.tfr);
         for (y, [b, d, zi, fo, int]) in &self.events {
             let _ = writeln!(s, "{y}: births {b}, deaths {d}, in {zi}, out {fo}, internal moves {int}");
         }
@@ -179,6 +184,7 @@ pub fn run(args: &Args) -> anyhow::Result<Summary> {
     let area_total = |v: &[u32], r: usize| total(&v[r * 2 * AGES..(r + 1) * 2 * AGES]);
     Ok(Summary {
         files: written,
+        tfr: sim.tfr,
         city: sim.stocks.iter().map(|(y, v)| (*y, total(v))).collect(),
         stadtteile_2013: input
             .stadtteile
@@ -219,6 +225,15 @@ struct Stadtteil {
     bands: Vec<(usize, usize, f64)>,
 }
 
+/// The real margins of one area in the base year, as read.
+#[derive(Default)]
+struct Margins {
+    total: Option<f64>,
+    male: f64,
+    female: f64,
+    bands: Vec<(usize, usize, f64)>,
+}
+
 struct Calibration {
     stadtteile: Vec<Stadtteil>,
     /// Stadtviertel keys in key order, with the index of their Stadtteil.
@@ -246,7 +261,7 @@ impl Calibration {
         let path = dir.join("bevoelkerung.toml");
         let import::ContentSpec::Statistics(spec) = manifest(&path)? else { bail!("{} is no table", path.display()) };
         let data = import::read_statistics(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut margins: BTreeMap<&str, (Option<f64>, [f64; 2], Vec<(usize, usize, f64)>)> = BTreeMap::new();
+        let mut margins: BTreeMap<&str, Margins> = BTreeMap::new();
         for o in &data.observations {
             let o = &o.value;
             if o.period != Period::Year(BASE_YEAR) || o.variable.as_str() != "einwohner" {
@@ -255,13 +270,13 @@ impl Calibration {
             let Some(value) = o.value.number() else { continue };
             let m = margins.entry(o.area.as_str()).or_default();
             match o.breakdown.pairs() {
-                [] => m.0 = Some(value),
-                [(d, c)] if d == "geschlecht" && c == "Männlich" => m.1[0] = value,
-                [(d, c)] if d == "geschlecht" && c == "Weiblich" => m.1[1] = value,
+                [] => m.total = Some(value),
+                [(d, c)] if d == "geschlecht" && c == "Männlich" => m.male = value,
+                [(d, c)] if d == "geschlecht" && c == "Weiblich" => m.female = value,
                 [(d, c)] if d == "alter" => {
                     let (from, to) = domain::expression::age_band(c).with_context(|| format!("age band {c:?}"))?;
                     let last = to.map_or(OLDEST, |t| t as usize - 1);
-                    m.2.push((from as usize, last, value));
+                    m.bands.push((from as usize, last, value));
                 }
                 _ => {}
             }
@@ -269,7 +284,7 @@ impl Calibration {
         let mut stadtteile = Vec::new();
         for area in &stt_areas {
             let key = area.key.as_str();
-            let Some((Some(total), [male, female], mut bands)) = margins.remove(key) else {
+            let Some(Margins { total: Some(total), male, female, mut bands }) = margins.remove(key) else {
                 bail!("Stadtteil {key} has no population by age and sex in {BASE_YEAR}")
             };
             bands.sort_by_key(|b| b.0);
@@ -465,11 +480,12 @@ fn in_profile(a: usize) -> f64 {
     base + 2.5 * bell(a as f64, 24.0, 5.0)
 }
 
-/// Births per woman of age `a` (age reached at the end of the year), 15–49.
-fn fertility(a: usize) -> f64 {
-    let (tfr, mean, sd) = FERTILITY;
+/// Births per woman of age `a` (age reached at the end of the year), 15–49, at a total fertility
+/// rate of 1.
+fn fertility_at(a: usize) -> f64 {
+    let (mean, sd) = FERTILITY;
     let norm: f64 = (15..=49).map(|x| bell(x as f64, mean, sd)).sum();
-    if (15..=49).contains(&a) { tfr * bell(a as f64, mean, sd) / norm } else { 0.0 }
+    if (15..=49).contains(&a) { bell(a as f64, mean, sd) / norm } else { 0.0 }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,6 +581,8 @@ struct Simulation {
     stocks: BTreeMap<i32, Vec<u32>>,
     events: BTreeMap<i32, Events>,
     areas: usize,
+    /// The calibrated total fertility rate (before the area factors).
+    tfr: f64,
     fertility: Vec<f64>,
     attraction_ext: Vec<f64>,
     attraction_int: Vec<f64>,
@@ -574,10 +592,22 @@ impl Simulation {
     fn new(input: &Calibration, base: Vec<u32>, rng: &mut ChaCha8Rng) -> Self {
         let areas = input.stadtteile.len();
         let mut factors = |sd: f64| (0..areas).map(|_| lognormal(rng, sd)).collect::<Vec<f64>>();
-        let fertility = factors(SPREAD_FERTILITY);
+        let mut fertility = factors(SPREAD_FERTILITY);
         let attraction_ext = factors(SPREAD_ATTRACTION);
         let attraction_int = factors(SPREAD_ATTRACTION);
+        let under_three: u32 =
+            (0..areas).flat_map(|r| [0, 1].map(|s| (0..3).map(|a| base[cell(r, s, a)]).sum::<u32>())).sum();
+        let at_rate_one: f64 = (0..areas)
+            .map(|r| {
+                fertility[r] * (15..=49).map(|a| fertility_at(a) * f64::from(base[cell(r, 1, a - 1)])).sum::<f64>()
+            })
+            .sum();
+        let tfr = f64::from(under_three) / 3.0 / at_rate_one;
+        for f in &mut fertility {
+            *f *= tfr;
+        }
         Simulation {
+            tfr,
             stocks: BTreeMap::from([(BASE_YEAR, base)]),
             events: BTreeMap::new(),
             areas,
@@ -633,7 +663,7 @@ impl Simulation {
             let mut born = 0;
             for a in 15..=49 {
                 let women = f64::from(start[cell(r, 1, a)] + p[cell(r, 1, a)]) / 2.0;
-                let k = poisson(rng, fertility(a) * self.fertility[r] * women);
+                let k = poisson(rng, fertility_at(a) * self.fertility[r] * women);
                 ev.births_by_mother[r * AGES + a] = k;
                 born += k;
             }
