@@ -40,6 +40,10 @@ struct ServeArgs {
     /// `[store]` table; repeat for several. `bimo demo` offers the shipped ones in data/indizes.
     #[arg(long = "index")]
     indices: Vec<PathBuf>,
+    /// School development plans (Schulentwicklungsplanung) offered in the atlas: planning
+    /// configurations, one per Kommune; `bimo demo` offers data/planung/koeln.toml.
+    #[arg(long = "planung")]
+    plans: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -217,7 +221,16 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let indices = bimo::index::definitions(&args.indices)?;
-    let state = web::AppState::new(store).with_catalogue(catalogue).with_targets(targets).with_indices(indices);
+    let plans = args
+        .plans
+        .iter()
+        .map(|p| import::read_planning_config(p).map(|(config, _)| config).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let state = web::AppState::new(store)
+        .with_catalogue(catalogue)
+        .with_targets(targets)
+        .with_indices(indices)
+        .with_planning(plans);
     // Build the atlas before the first visitor asks for it.
     state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -241,7 +254,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if !no_serve {
                 let targets = s.targets.clone().or_else(|| Some(files.join("../indikatoren/ziele-demo.toml")));
                 let indices = if s.indices.is_empty() { bimo::demo_indices(&files)? } else { s.indices.clone() };
-                runtime.block_on(serve(st, ServeArgs { targets, indices, ..s }))?;
+                let plans =
+                    if s.plans.is_empty() { vec![files.join("../planung/koeln.toml")] } else { s.plans.clone() };
+                runtime.block_on(serve(st, ServeArgs { targets, indices, plans, ..s }))?;
             }
         }
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,

@@ -18,8 +18,8 @@ pub mod atlas;
 mod error;
 pub mod indicators;
 pub mod monitoring;
-pub mod planning;
 mod pages;
+pub mod planning;
 mod views;
 
 pub use api::OPENAPI;
@@ -40,6 +40,7 @@ pub struct AppState {
     catalogue: Arc<Vec<domain::indicator::Definition>>,
     targets: Arc<Vec<domain::indicator::Target>>,
     indices: Arc<Vec<monitoring::IndexDefinition>>,
+    planning: Arc<Vec<import::PlanningConfig>>,
     cache: Arc<RwLock<Option<CachedAtlas>>>,
 }
 
@@ -55,6 +56,7 @@ impl AppState {
             catalogue: Arc::new(Vec::new()),
             targets: Arc::new(Vec::new()),
             indices: Arc::new(Vec::new()),
+            planning: Arc::new(Vec::new()),
             cache: Arc::new(RwLock::new(None)),
         }
     }
@@ -67,6 +69,11 @@ impl AppState {
     /// The same state offering these composite indices (Sozialmonitoring) in the atlas.
     pub fn with_indices(self, indices: Vec<monitoring::IndexDefinition>) -> AppState {
         AppState { indices: Arc::new(indices), ..self }
+    }
+
+    /// The same state offering these school development plans (one per Kommune) in the atlas.
+    pub fn with_planning(self, planning: Vec<import::PlanningConfig>) -> AppState {
+        AppState { planning: Arc::new(planning), ..self }
     }
 
     /// The same state offering these indicator definitions on every Kommune's data.

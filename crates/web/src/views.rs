@@ -31,6 +31,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                             (nav(format!("/atlas/{key}/schulen"), "Schulen", "schulen"))
                             (nav(format!("/atlas/{key}/indikatoren"), "Indikatoren", "indikatoren"))
                             (nav(format!("/atlas/{key}/sozialmonitoring"), "Sozialmonitoring", "sozialmonitoring"))
+                            (nav(format!("/atlas/{key}/planung"), "Schulplanung", "planung"))
                         }
                         (nav("/quellen".into(), "Quellen & Lizenzen", "quellen"))
                         (nav("/api/openapi.json".into(), "API", "api"))

@@ -7,6 +7,7 @@
 mod indicators;
 mod map;
 mod monitoring;
+mod planning;
 mod profile;
 mod schools;
 mod sources;
@@ -40,6 +41,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/indikatoren/uebersicht", get(indicators::overview_page))
         .route("/atlas/{kommune}/indikator/{indicator}", get(indicators::sheet_page))
         .route("/atlas/{kommune}/gebiet/{layer}/{area}", get(profile::profile_page))
+        .route("/atlas/{kommune}/planung", get(planning::plan_page))
+        .route("/atlas/{kommune}/planung/schule/{school}", get(planning::school_page))
+        .route("/atlas/{kommune}/planung/vergleich", get(planning::comparison_page))
         .route("/atlas/{kommune}/sozialmonitoring", get(monitoring::list_page))
         .route("/atlas/{kommune}/sozialmonitoring/{index}", get(monitoring::index_page))
         .route("/atlas/{kommune}/sozialmonitoring/{index}/tabelle.csv", get(monitoring::index_csv))
@@ -297,7 +301,9 @@ fn controls(k: &KommuneAtlas, view: &View<'_>, q: &ViewQuery, action: &str) -> M
             }
             label { "Merkmal"
                 select name="var" {
-                    @for s in &k.series {
+                    // Cross-tabulations (single age × sex, say) stay out of the menu: thousands of
+                    // entries would bury it. Their URLs and the API still reach them.
+                    @for s in k.series.iter().filter(|s| s.breakdown.pairs().len() <= 1 || std::ptr::eq(*s, view.series)) {
                         option value=(series_param(s)) selected[std::ptr::eq(s, view.series)] { (s.label) }
                     }
                 }
