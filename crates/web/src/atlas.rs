@@ -146,21 +146,36 @@ pub struct View<'a> {
 
 impl KommuneAtlas {
     fn new(data: KommuneData) -> KommuneAtlas {
-        let mut cells: HashMap<CellKey, HashMap<AreaKey, (Value, ReleaseId)>> = HashMap::new();
-        let mut found: HashMap<(VariableKey, Breakdown), (BTreeSet<Period>, BTreeSet<LayerKey>)> = HashMap::new();
-        for o in &data.observations {
+        // Keyed by reference while the observations are walked, owned once per distinct key: a
+        // demo with single ages has 600,000 observations but only some 50,000 cell keys.
+        type Cells<'d> = HashMap<(&'d LayerKey, &'d VariableKey, &'d Breakdown, Period), Vec<usize>>;
+        type Found<'d> = HashMap<(&'d VariableKey, &'d Breakdown), (BTreeSet<Period>, BTreeSet<&'d LayerKey>)>;
+        let mut by_key: Cells<'_> = HashMap::new();
+        let mut found: Found<'_> = HashMap::new();
+        for (i, o) in data.observations.iter().enumerate() {
             let ob = &o.observation;
-            cells
-                .entry((o.layer.clone(), ob.variable.clone(), ob.breakdown.clone(), ob.period))
-                .or_default()
-                .insert(ob.area.clone(), (ob.value, o.release));
-            let e = found.entry((ob.variable.clone(), ob.breakdown.clone())).or_default();
+            by_key.entry((&o.layer, &ob.variable, &ob.breakdown, ob.period)).or_default().push(i);
+            let e = found.entry((&ob.variable, &ob.breakdown)).or_default();
             e.0.insert(ob.period);
-            e.1.insert(o.layer.clone());
+            e.1.insert(&o.layer);
         }
+        let cells: HashMap<CellKey, HashMap<AreaKey, (Value, ReleaseId)>> = by_key
+            .into_iter()
+            .map(|((layer, variable, breakdown, period), rows)| {
+                let areas = rows
+                    .into_iter()
+                    .map(|i| {
+                        let o = &data.observations[i];
+                        (o.observation.area.clone(), (o.observation.value, o.release))
+                    })
+                    .collect();
+                ((layer.clone(), variable.clone(), breakdown.clone(), period), areas)
+            })
+            .collect();
         let mut series: Vec<Series> = found
             .into_iter()
             .filter_map(|((variable, breakdown), (periods, layers))| {
+                let (variable, breakdown) = (variable.clone(), breakdown.clone());
                 let def = data.variable(variable.as_str())?;
                 let label = if breakdown.is_total() {
                     def.variable.label.clone()
@@ -174,7 +189,7 @@ impl KommuneAtlas {
                     label,
                     unit: def.variable.unit.clone(),
                     periods: periods.into_iter().collect(),
-                    layers: layers.into_iter().collect(),
+                    layers: layers.into_iter().cloned().collect(),
                 })
             })
             .collect();

@@ -143,7 +143,8 @@ pub enum EditionError {
     Monitoring(#[from] MonitoringError),
 }
 
-/// The periods in which every indicator of the definition has data (for a window, at both ends).
+/// The periods in which every indicator of the definition has data (for a window, at both ends)
+/// in at least two areas.
 pub fn editions(
     k: &KommuneAtlas,
     catalogue: &[Definition],
@@ -162,7 +163,13 @@ pub fn editions(
             });
         }
     }
-    Ok(common.unwrap_or_default().into_iter().collect())
+    // A variable can have data in a year for which an indicator built on it has none (another
+    // breakdown, say): an edition needs two areas with every value.
+    let complete = |p: &Period| {
+        read_rows(k, catalogue, def, *p)
+            .is_ok_and(|(_, rows)| rows.iter().filter(|r| r.values.iter().flatten().all(Option::is_some)).count() >= 2)
+    };
+    Ok(common.unwrap_or_default().into_iter().filter(complete).collect())
 }
 
 /// Reads the rows of the edition ending in `period` and computes it.
@@ -172,6 +179,18 @@ pub fn edition<'a>(
     def: &IndexDefinition,
     period: Period,
 ) -> Result<Edition<'a>, EditionError> {
+    let (layer, rows) = read_rows(k, catalogue, def, period)?;
+    let result = def.spec.compute(&rows)?;
+    Ok(Edition { period, layer, rows, result })
+}
+
+/// The layer version valid in `period` and one row per area of it.
+fn read_rows<'a>(
+    k: &'a KommuneAtlas,
+    catalogue: &[Definition],
+    def: &IndexDefinition,
+    period: Period,
+) -> Result<(&'a LayerVersion, Vec<AreaRow>), EditionError> {
     let layer = k
         .data
         .layer(&def.layer, Some(period.start_year()))
@@ -214,8 +233,7 @@ pub fn edition<'a>(
                 .collect(),
         })
         .collect();
-    let result = def.spec.compute(&rows)?;
-    Ok(Edition { period, layer, rows, result })
+    Ok((layer, rows))
 }
 
 /// Writes one row per area to `out`: key, name, why it is left out, the raw values, and per part
