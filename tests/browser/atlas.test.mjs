@@ -20,6 +20,7 @@ const BASE_URL = (process.env.BASE_URL ?? "").replace(/\/+$/, "");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, "../../test-results");
 const KOELN_STADTTEILE = 86;
+const KOELN_STADTVIERTEL = 371;
 const HAMBURG_STADTTEILE = 99;
 // Berlin's Planungsräume before 2021: 448 polygons, of which 436 are in the MSS 2019 index.
 const BERLIN_PLANUNGSRAEUME = 448;
@@ -325,8 +326,10 @@ test("the indicator catalogue leads to a sheet and the overview grid", async () 
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.getByRole("link", { name: "Jugendquote" }).click()]);
   assert.equal(await page.locator("h1").innerText(), "Jugendquote");
   assert.match(await page.locator("dl.sheet").innerText(), /100 × \(einwohner\[alter=0\.\.18\]\)/);
-  assert.equal(await mapAreas().count(), 86, "the sheet maps the Stadtteile");
-  assert.equal(await page.locator("#gebiete ~ div table tbody tr").count(), 86);
+  // The finest layer with data: the Stadtviertel, through the synthetic single ages of 2024.
+  assert.equal(await mapAreas().count(), KOELN_STADTVIERTEL, "the sheet maps the Stadtviertel");
+  assert.equal(await page.locator("#gebiete ~ div table tbody tr").count(), KOELN_STADTVIERTEL);
+  assert.match(await page.locator("p.sources").first().innerText(), /synthetisch/, "synthetic data are labelled");
   await shot("indikator-jugendquote.png", true);
 
   await open("/atlas/koeln/indikator/auslaenderanteil?layer=stadtteil&year=2012");
@@ -335,7 +338,7 @@ test("the indicator catalogue leads to a sheet and the overview grid", async () 
   assert.ok((await page.locator(".badge").count()) > 0, "areas are compared with the city");
 
   await open("/atlas/koeln/indikatoren/uebersicht");
-  assert.equal(await page.locator("table.grid tbody tr").count(), 86);
+  assert.equal(await page.locator("table.grid tbody tr").count(), KOELN_STADTVIERTEL);
   const judged = await page.locator("table.grid td[class*='j-']").count();
   assert.ok(judged > 86, `most cells carry a comparison (${judged})`);
   await shot("indikatoren-uebersicht.png");
@@ -382,6 +385,36 @@ test("a Köln edition lists early warnings against the previous one", async () =
   assert.equal((await csv.text()).trim().split("\n").length, 1 + KOELN_STADTTEILE, "a header and one row per Stadtteil");
 });
 
+test("the school plan maps utilisation, explains a school and compares scenarios", async () => {
+  await open("/atlas/koeln");
+  await page.getByRole("link", { name: "Schulplanung" }).click();
+  await page.waitForURL(/\/atlas\/koeln\/planung/);
+  assert.match(await page.locator("h1").innerText(), /synthetische Schülerzahlen/, "synthetic data are labelled");
+  const points = page.locator(".map svg circle.point");
+  assert.ok((await points.count()) > 150, "one point per planned school");
+  const legend = await page.locator("ul.classes").innerText();
+  const counted = [...legend.matchAll(/: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  assert.ok(counted > 150, `the legend counts the schools: ${legend}`);
+  assert.ok((await page.locator("section[aria-labelledby=schulen] tbody tr").count()) > 150, "a table row per school");
+  await shot("planung-koeln.png");
+  // Another year and a scenario: the URL says what is shown.
+  await page.locator("form.controls select[name=szenario]").selectOption("Neubaugebiet Kreuzfeld");
+  await page.locator("form.controls select[name=jahr]").selectOption("2032");
+  await page.getByRole("button", { name: "Anzeigen" }).click();
+  await page.waitForURL(/szenario=Neubaugebiet\+Kreuzfeld|szenario=Neubaugebiet%20Kreuzfeld/);
+  assert.match(await page.locator("#karte").innerText(), /2032\/33/);
+  // A school: its forecast per grade against its places, and the back-test.
+  await page.locator("section[aria-labelledby=schulen] tbody tr th a").first().click();
+  await page.waitForURL(/\/planung\/schule\//);
+  assert.ok(await page.locator("figure svg").first().isVisible(), "the forecast chart");
+  assert.equal(await page.locator("section[aria-labelledby=jahre] tbody tr").count(), 10, "ten forecast years");
+  await shot("planung-schule.png", true);
+  await open("/atlas/koeln/planung/vergleich?a=Basis&b=Schlie%C3%9Fung%20und%20neuer%20Zug&jahr=2030");
+  const compared = await page.locator("main").innerText();
+  assert.match(compared, /Szenarien im Vergleich/);
+  assert.match(compared, /geschlossen/, "the closed school is shown as closed in B");
+});
+
 test("sources page names the licences", async () => {
   await open("/quellen");
   const text = await page.locator("main").innerText();
@@ -406,6 +439,9 @@ const AXE_PAGES = [
   "/atlas/berlin/sozialmonitoring/berlin-mss",
   "/atlas/berlin/sozialmonitoring/berlin-mss/gebiet/05020523",
   "/atlas/koeln/sozialmonitoring/koeln-bevoelkerung-demo",
+  "/atlas/koeln/planung",
+  "/atlas/koeln/planung/schule/111910",
+  "/atlas/koeln/planung/vergleich",
   "/quellen",
 ];
 // Error pages are pages people reach too (an old link to an area that no longer exists).
