@@ -307,9 +307,20 @@ fn indicators_of_the_demo_match_hand_computed_values() {
     // coordinates, but two of them do not lie inside the city's polygon.
     let schools = find("grundschulen", "stadt", "000", "");
     assert_eq!(schools.wert, Some(149.0));
-    // Population indicators on the three layers with data, 8 years each: 1 + 9 + 86 areas.
+    // Population indicators on the four layers with data, a row per area and year of 2005–2024 (real
+    // 2005–2012, synthetic single ages 2013–2024), with the reason where there is no value: the
+    // synthetic single ages are broken down by sex too, which the age bands of the Jugendquote do
+    // not sum over, so only 2005–2012 have values.
     let jugendquote: Vec<_> = records.iter().filter(|r| r.indikator == "jugendquote").collect();
-    assert_eq!(jugendquote.len(), (1 + 9 + 86) * 8);
+    assert_eq!(jugendquote.len(), (1 + 9 + 86 + 371) * 20);
+    let reported: Vec<&str> = {
+        let mut years: Vec<&str> =
+            jugendquote.iter().filter(|r| r.wert.is_some()).map(|r| r.zeitraum.as_str()).collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    };
+    assert_eq!(reported, ["2005", "2006", "2007", "2008", "2009", "2010", "2011", "2012"]);
     // Hamburg's files use other variable keys, so only Köln has values.
     assert!(records.iter().all(|r| r.kommune == "koeln"));
     let text = std::fs::read_to_string(&output).unwrap();

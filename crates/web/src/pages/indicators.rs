@@ -207,17 +207,43 @@ fn choose<'a>(
     q: &IndicatorQuery,
 ) -> Result<(&'a store::LayerVersion, Option<Period>, Vec<Period>), PageError> {
     let periods = k.indicator_periods(d);
-    let period = match &q.year {
-        Some(y) => Some(y.parse::<Period>().map_err(|e| AppError::BadRequest(e.to_string()))?),
-        None => periods.last().copied(),
-    };
-    let layers = k.indicator_layers(d);
-    let layer = match &q.layer {
-        Some(l) => layers.iter().find(|v| v.layer.key.as_str() == l).copied(),
-        None => layers.iter().max_by_key(|v| v.areas.len()).copied(),
+    let asked =
+        q.year.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut layers = k.indicator_layers(d);
+    if let Some(l) = &q.layer {
+        layers.retain(|v| v.layer.key.as_str() == l);
     }
-    .ok_or_else(|| AppError::NotFound("keine Ebene mit Daten für diesen Indikator".into()))?;
-    let layer = period.and_then(|p| k.data.layer(layer.layer.key.as_str(), Some(p.start_year()))).unwrap_or(layer);
+    layers.sort_by_key(|v| std::cmp::Reverse(v.areas.len()));
+    let candidates: Vec<Option<Period>> = match asked {
+        Some(p) => vec![Some(p)],
+        None if periods.is_empty() => vec![None],
+        None => periods.iter().rev().map(|p| Some(*p)).collect(),
+    };
+    let version = |l: &store::LayerVersion, p: Option<Period>| {
+        p.and_then(|p| k.data.layer(l.layer.key.as_str(), Some(p.start_year())))
+    };
+    // Without a choice: the newest year and the finest layer where at least half of the areas have a
+    // value – a variable can reach a layer or year (single ages of a synthetic register, say) in a
+    // form this indicator cannot use.
+    let mostly_reported = candidates.iter().find_map(|p| {
+        layers.iter().find_map(|l| {
+            let v = version(l, *p).unwrap_or(l);
+            let (values, _) = k.indicator_values(d, v, *p, None);
+            let reported = values.iter().filter(|a| a.result.is_ok()).count();
+            (reported * 2 >= values.len() && reported > 0).then_some((v, *p))
+        })
+    });
+    let (layer, period) = match mostly_reported {
+        Some(chosen) => chosen,
+        None => {
+            let l = layers
+                .first()
+                .copied()
+                .ok_or_else(|| AppError::NotFound("keine Ebene mit Daten für diesen Indikator".into()))?;
+            let p = candidates.first().copied().flatten();
+            (version(l, p).unwrap_or(l), p)
+        }
+    };
     Ok((layer, period, periods))
 }
 
@@ -474,7 +500,12 @@ fn overview_markup(atlas: &Atlas, key: String, q: IndicatorQuery) -> Result<Mark
             .iter()
             .filter_map(|l| k.data.layer(l.as_str(), None))
             .filter(|v| v.areas.len() > 1 && k.series.iter().any(|s| s.layers.contains(&v.layer.key)))
-            .max_by_key(|v| v.areas.len()),
+            // The layer with the longest series (the most years of data), then the finest.
+            .max_by_key(|v| {
+                let years: usize =
+                    k.series.iter().filter(|s| s.layers.contains(&v.layer.key)).map(|s| s.periods.len()).sum();
+                (years, v.areas.len())
+            }),
     }
     .ok_or_else(|| AppError::NotFound("keine Ebene".into()))?;
     let year =

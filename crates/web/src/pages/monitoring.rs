@@ -52,7 +52,9 @@ fn chosen(
             }
             p
         }
-        None => *all.last().ok_or_else(|| AppError::NotFound(format!("{}: keine Ausgabe mit Daten", def.title)))?,
+        None => *all.last().ok_or_else(|| {
+            AppError::NotFound(format!("{}: keine Ausgabe, in der mindestens zwei Gebiete alle Werte haben", def.title))
+        })?,
     };
     Ok((period, all))
 }

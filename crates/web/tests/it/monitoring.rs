@@ -69,8 +69,8 @@ async fn the_index_page_maps_classes_and_lists_every_intermediate_value() {
     assert!(html.contains("Altstadt &amp; Hafen: 2 mittel (Index -1,00)"), "{html}");
     assert!(html.contains("Neustadt: 2 mittel (Index 1,00)"));
     assert!(html.contains("2 mittel: 2"));
-    // 2011 has only one Quartier with data: no comparison, and the reason.
-    assert!(html.contains("Die Ausgabe 2011 lässt sich nicht berechnen"), "{html}");
+    // 2011 has only one Quartier with data, so it is no edition and there is nothing to compare.
+    assert!(html.contains("Keine frühere Ausgabe zum Vergleich."), "{html}");
     assert!(html.contains("/atlas/testdorf/sozialmonitoring/test-index/gebiet/1?ausgabe=2012"));
 }
 
@@ -108,11 +108,11 @@ async fn bad_requests_get_clear_pages() {
     let (status, html) = get(definition(false), "/atlas/testdorf/sozialmonitoring/test-index/gebiet/9").await;
     assert_eq!(status, 404);
     assert!(html.contains("kein Gebiet &quot;9&quot;"), "{html}");
-    // The dynamics window reaches back to 2011, where Neustadt's count is secret: neither the
-    // minimum population nor the change can be checked.
+    // The dynamics window reaches back to 2011, where Neustadt's count is secret: Neustadt lacks
+    // its change, so no year has two complete areas.
     let (status, html) = get(definition(true), "/atlas/testdorf/sozialmonitoring/test-index").await;
-    assert_eq!(status, 400);
-    assert!(html.contains("area 2: no population count, so the minimum population cannot be checked"), "{html}");
+    assert_eq!(status, 404);
+    assert!(html.contains("Testindex: keine Ausgabe, in der mindestens zwei Gebiete alle Werte haben"), "{html}");
 }
 
 #[tokio::test]
