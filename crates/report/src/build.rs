@@ -8,6 +8,7 @@ use domain::uncertainty::significance;
 use domain::{Area, Period, ReleaseId};
 use store::LayerVersion;
 use web::atlas::{Atlas, KommuneAtlas};
+use web::indicators::value_text;
 use web::monitoring::IndexDefinition;
 
 use crate::model::{Figure, IndicatorLine, MethodNote, MonitoringClass, Profile, ReleaseNote, School};
@@ -76,20 +77,6 @@ pub enum BuildError {
         /// Why.
         reason: String,
     },
-}
-
-/// The formatted value of an indicator as on the atlas's indicator pages: German digits, one
-/// decimal except for counts; "%" and the unit of counts are written, other units (e.g. "je 100
-/// Personen 18 bis unter 65") stand in the method notes.
-pub fn value_text(d: &Definition, x: f64) -> String {
-    let decimals = if d.kind == Kind::Count { 0 } else { 1 };
-    let number = render::format_de(x, decimals);
-    match d.unit.as_str() {
-        "" => number,
-        "%" => format!("{number} %"),
-        unit if d.kind == Kind::Count => format!("{number} {unit}"),
-        _ => number,
-    }
 }
 
 /// The variables of `d` that the layer lacks (or that do not fit), empty if `d` is computable there.

@@ -31,7 +31,7 @@ mod placeholder;
 mod typst_source;
 mod world;
 
-pub use build::{BuildError, ProfileConfig, build_profile, value_text};
+pub use build::{BuildError, ProfileConfig, build_profile};
 pub use html::html;
 pub use model::{Figure, IndicatorLine, MethodNote, MonitoringClass, Profile, ReleaseNote, School, Style};
 pub use typst_source::typst_source;

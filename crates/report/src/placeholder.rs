@@ -8,7 +8,9 @@ use domain::indicator::Definition;
 use store::LayerVersion;
 use web::atlas::KommuneAtlas;
 
-use crate::build::{BuildError, missing, value_text};
+use web::indicators::value_text;
+
+use crate::build::{BuildError, missing};
 
 /// `text` with every placeholder replaced by its value.
 pub(crate) fn bind(

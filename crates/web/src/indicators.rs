@@ -392,3 +392,17 @@ impl Cells for AreaCells<'_> {
             .sum()
     }
 }
+
+/// "12,3 %", "4,5", "17 Schulen": an indicator value as the atlas and the reports show it – German
+/// digits, one decimal except for counts; "%" and the unit of counts are written, other units (e.g.
+/// "je 100 Personen 18 bis unter 65") stand in the method notes.
+pub fn value_text(d: &Definition, x: f64) -> String {
+    let decimals = if d.kind == domain::indicator::Kind::Count { 0 } else { 1 };
+    let number = render::format_de(x, decimals);
+    match d.unit.as_str() {
+        "" => number,
+        "%" => format!("{number} %"),
+        unit if d.kind == domain::indicator::Kind::Count => format!("{number} {unit}"),
+        _ => number,
+    }
+}

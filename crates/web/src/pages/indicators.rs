@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{PageError, encode, kommune, off_runtime};
 use crate::atlas::{Atlas, KommuneAtlas};
-use crate::indicators::AreaIndicator;
+use crate::indicators::{AreaIndicator, value_text};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
 
@@ -74,18 +74,6 @@ impl IndicatorQuery {
             .filter_map(|(k, v)| Some(format!("{k}={}", encode(v.as_ref()?))))
             .collect();
         if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
-    }
-}
-
-/// "12,3 %", "4,5", "17 Schulen": a value with the definition's unit where it is short.
-pub(super) fn value_text(d: &Definition, x: f64) -> String {
-    let decimals = if d.kind == Kind::Count { 0 } else { 1 };
-    let number = render::format_de(x, decimals);
-    match d.unit.as_str() {
-        "" => number,
-        "%" => format!("{number} %"),
-        unit if d.kind == Kind::Count => format!("{number} {unit}"),
-        _ => number,
     }
 }
 

@@ -7,11 +7,11 @@ use domain::uncertainty::significance;
 use maud::{Markup, html};
 
 use super::PageError;
-use super::indicators::value_text as indicator_value_text;
 use super::{
     ViewQuery, encode, kommune, map_areas, off_runtime, resolve, series_param, title_of, unit_label, value_text,
 };
 use crate::atlas::{Atlas, KommuneAtlas, Series, View};
+use crate::indicators::value_text as indicator_value_text;
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
 
