@@ -16,8 +16,10 @@
 //! typst (and its weight) stays in this crate; `domain` knows nothing of it.
 //!
 //! ```no_run
-//! # fn atlas() -> web::atlas::Atlas { unimplemented!() }
-//! let profile = report::build_profile(&atlas(), "koeln", "stadtteil", "101", &Default::default())?;
+//! use std::sync::Arc;
+//! let store = store::Store::open(std::path::Path::new("bimo.sqlite"))?;
+//! let atlas = web::atlas::Atlas::new(store.snapshot(domain::Audience::Public)?, Arc::default(), Arc::default());
+//! let profile = report::build_profile(&atlas, "koeln", "stadtteil", "101", &Default::default())?;
 //! let style = report::Style::default();
 //! let pdf = report::pdf(&profile, &style)?;
 //! let html = report::html(&profile, &style);
