@@ -54,7 +54,8 @@ pub struct ProfilArgs {
     /// Accent colour of headings and rules, `#rrggbb`.
     #[arg(long, default_value = "#08519c")]
     pub akzent: String,
-    /// Also write the typst source `<key>.typ` of each PDF.
+    /// Also write each PDF's typst project: `<key>.typst/main.typ` with its figures and logo, for
+    /// `typst compile --root <key>.typst <key>.typst/main.typ`.
     #[arg(long)]
     pub typst_quelle: bool,
 }
@@ -116,7 +117,15 @@ fn profiles(args: &ProfilArgs) -> anyhow::Result<Outcome> {
         write(&args.output.join(format!("{file}.pdf")), &pdf.bytes)?;
         write(&args.output.join(format!("{file}.html")), report::html(&profile, &style).as_bytes())?;
         if args.typst_quelle {
-            write(&args.output.join(format!("{file}.typ")), report::typst_source(&profile, &style).as_bytes())?;
+            let project = args.output.join(format!("{file}.typst"));
+            for (path, bytes) in report::files(&profile, &style) {
+                let target = project.join(path.trim_start_matches('/'));
+                if let Some(dir) = target.parent() {
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                write(&target, &bytes)?;
+            }
+            write(&project.join("main.typ"), report::typst_source(&profile, &style).as_bytes())?;
         }
     }
     Ok(Outcome { profiles: keys.len(), pages, load, render: started.elapsed() - load })

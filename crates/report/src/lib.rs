@@ -63,8 +63,10 @@ pub struct Pdf {
     pub pages: usize,
 }
 
-/// The files a profile's markup refers to: its figures and the logo.
-fn files(p: &Profile, style: &Style) -> Vec<(String, Vec<u8>)> {
+/// The files a profile's markup refers to, by their absolute path in the typst project (its
+/// figures `/abb/N.svg` and the logo `/logo.svg`): what the typst command-line compiler needs
+/// beside [`typst_source`] under its `--root`.
+pub fn files(p: &Profile, style: &Style) -> Vec<(String, Vec<u8>)> {
     typst_source::figures(p)
         .into_iter()
         .enumerate()
