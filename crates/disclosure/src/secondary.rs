@@ -1,0 +1,252 @@
+//! Secondary suppression (METHODS.md §5.2) and the audit of a suppression pattern.
+//!
+//! The heuristic follows sdcTable's `SIMPLEHEURISTIC`, which solves attacker problems:
+//!
+//! 1. **Constraint pass.** Every constraint (a total and its parts) with exactly one suppressed
+//!    cell gets a second one: its cheapest published cell. On the first pass only, two optional
+//!    rules of sdcTable's singleton detection apply: with `singletons`, a constraint with exactly
+//!    two suppressed cells of which one has a single contributor gets a third (the singleton knows
+//!    its own value and would learn the other's); with a `threshold`, cells are added to every
+//!    constraint with a primary cell until its suppressed cells hold at least that many
+//!    contributors. Passes repeat until nothing changes.
+//! 2. **Attack.** Every suppressed cell, in order, is attacked ([`Problem::attack`]). A cell whose
+//!    interval is narrower than its protection level gets one complementary suppression: the
+//!    cheapest published cell linked to it whose suppression makes both it and the new cell
+//!    safe; failing that, the cheapest that widens its interval; failing that, the cheapest in a
+//!    constraint with it, or anywhere. Then the constraint pass runs again and the attacks go
+//!    on. Suppressing more cells only widens intervals, so a safe cell stays safe, and every
+//!    round suppresses one cell more; suppressing every non-empty cell leaves all intervals
+//!    unbounded, so the heuristic always ends with a safe pattern.
+//!
+//! The cost of a cell is its value (sdcTable's default weight), ties broken by the cell order.
+//! Empty cells ([`Status::Zero`]) are never suppressed; their 0 is published.
+
+use crate::attack::{AttackError, Interval};
+use crate::problem::{CellId, Pattern, Problem, Status};
+
+/// The cheapest candidates tried for a complementary suppression, per unsafe cell.
+const CANDIDATES: usize = 50;
+
+/// How wide the attacker's interval for a suppressed cell must be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Protection {
+    /// An absolute width (for counts, 1: the attacker must not be able to name the value).
+    pub absolute: f64,
+    /// A width in per cent of the cell's value (τ-ARGUS's protection level, e.g. 10 for
+    /// magnitude tables).
+    pub percent: f64,
+}
+
+impl Protection {
+    /// The width the interval of a cell with `value` must have: the larger of both levels, and
+    /// always more than sdcTable's `attack_threshold` of 1e-8.
+    pub fn required(&self, value: f64) -> f64 {
+        self.absolute.max(self.percent / 100.0 * value.abs()).max(ATTACK_THRESHOLD)
+    }
+
+    /// Whether `interval` protects a cell with `value`.
+    pub fn protects(&self, value: f64, interval: Interval) -> bool {
+        let required = self.required(value);
+        interval.width() > ATTACK_THRESHOLD && interval.width() >= required - 1e-9 * required.max(1.0)
+    }
+}
+
+/// Below this width a cell counts as recomputed exactly (sdcTable's `attack_threshold`).
+const ATTACK_THRESHOLD: f64 = 1e-8;
+
+/// The settings of secondary suppression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The protection level every suppressed cell must reach.
+    pub protection: Protection,
+    /// sdcTable's `detectSingletons`.
+    pub singletons: bool,
+    /// sdcTable's `threshold`: the contributors the suppressed cells of a constraint must hold.
+    pub threshold: Option<u64>,
+}
+
+/// Why a table could not be protected.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtectError {
+    /// The attacker's linear program failed.
+    #[error(transparent)]
+    Attack(#[from] AttackError),
+    /// A cell stays unsafe and no published cell is left to suppress.
+    #[error("{cell}: cannot be protected; no published cell is left to suppress")]
+    Unprotectable {
+        /// The cell.
+        cell: String,
+    },
+}
+
+/// One suppressed cell of an audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// The cell.
+    pub cell: CellId,
+    /// Its status (primary or secondary).
+    pub status: Status,
+    /// Its true value (not published).
+    pub value: f64,
+    /// What an attacker can derive.
+    pub interval: Interval,
+    /// The width the interval must have.
+    pub required: f64,
+    /// Whether the interval is wide enough.
+    pub protected: bool,
+}
+
+/// The attacker audit of a pattern: every suppressed cell with its interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    /// One entry per suppressed cell, in cell order.
+    pub entries: Vec<AuditEntry>,
+}
+
+impl Audit {
+    /// Whether every suppressed cell is protected.
+    pub fn is_safe(&self) -> bool {
+        self.entries.iter().all(|e| e.protected)
+    }
+
+    /// The cells that are not protected.
+    pub fn unprotected(&self) -> impl Iterator<Item = &AuditEntry> {
+        self.entries.iter().filter(|e| !e.protected)
+    }
+}
+
+impl Problem {
+    /// Adds secondary suppressions to `pattern` (primary suppressions from [`Problem::primary`],
+    /// possibly with cells set by hand) until every suppressed cell is protected.
+    pub fn protect(&self, pattern: &Pattern, settings: &Settings) -> Result<Pattern, ProtectError> {
+        let mut pattern = pattern.clone();
+        self.constraint_passes(&mut pattern, settings.singletons, settings.threshold);
+        let mut safe = vec![false; self.cell_count()];
+        while let Some(cell) = self.cells().find(|&c| pattern.is_suppressed(c) && !safe[c.0]) {
+            let interval = self.attack(&pattern, cell)?;
+            if settings.protection.protects(self.value(cell), interval) {
+                safe[cell.0] = true;
+                continue;
+            }
+            let complement = self.complement(&pattern, cell, interval, &settings.protection)?;
+            pattern.set(complement, Status::Secondary);
+            self.constraint_passes(&mut pattern, false, None);
+        }
+        Ok(pattern)
+    }
+
+    /// Attacks every suppressed cell of `pattern`.
+    pub fn audit(&self, pattern: &Pattern, protection: &Protection) -> Result<Audit, AttackError> {
+        let entries = pattern
+            .suppressed()
+            .map(|cell| {
+                let interval = self.attack(pattern, cell)?;
+                let value = self.value(cell);
+                Ok(AuditEntry {
+                    cell,
+                    status: pattern.status(cell),
+                    value,
+                    interval,
+                    required: protection.required(value),
+                    protected: protection.protects(value, interval),
+                })
+            })
+            .collect::<Result<_, AttackError>>()?;
+        Ok(Audit { entries })
+    }
+
+    /// The complementary suppression for the unsafe `cell` (see the module docs).
+    fn complement(
+        &self,
+        pattern: &Pattern,
+        cell: CellId,
+        interval: Interval,
+        protection: &Protection,
+    ) -> Result<CellId, ProtectError> {
+        let by_cost = |cells: &mut Vec<CellId>| {
+            cells.sort_by(|a, b| self.value(*a).total_cmp(&self.value(*b)).then(a.cmp(b)));
+            cells.dedup();
+        };
+        let mut neighbours: Vec<CellId> = self
+            .component(pattern, cell)
+            .1
+            .into_iter()
+            .flat_map(|k| self.constraints()[k].cells())
+            .filter(|&c| pattern.status(c) == Status::Published)
+            .collect();
+        by_cost(&mut neighbours);
+        let mut safe_for_cell = None;
+        let mut widening = None;
+        for &candidate in neighbours.iter().take(CANDIDATES) {
+            let mut trial = pattern.clone();
+            trial.set(candidate, Status::Secondary);
+            let widened = self.attack(&trial, cell)?;
+            if protection.protects(self.value(cell), widened) {
+                if protection.protects(self.value(candidate), self.attack(&trial, candidate)?) {
+                    return Ok(candidate);
+                }
+                safe_for_cell.get_or_insert(candidate);
+            } else if widened.width() > interval.width() + ATTACK_THRESHOLD {
+                widening.get_or_insert(candidate);
+            }
+        }
+        if let Some(c) = safe_for_cell.or(widening) {
+            return Ok(c);
+        }
+        let mut adjacent: Vec<CellId> = self
+            .constraints_of(cell)
+            .iter()
+            .flat_map(|&k| self.constraints()[k].cells())
+            .filter(|&c| pattern.status(c) == Status::Published)
+            .collect();
+        by_cost(&mut adjacent);
+        let mut anywhere: Vec<CellId> = self.cells().filter(|&c| pattern.status(c) == Status::Published).collect();
+        by_cost(&mut anywhere);
+        adjacent
+            .first()
+            .or(anywhere.first())
+            .copied()
+            .ok_or_else(|| ProtectError::Unprotectable { cell: self.describe(cell) })
+    }
+
+    /// Constraint passes until nothing changes; the singleton and threshold rules on the first.
+    fn constraint_passes(&self, pattern: &mut Pattern, singletons: bool, threshold: Option<u64>) {
+        let (mut singletons, mut threshold) = (singletons, threshold);
+        loop {
+            let mut changed = false;
+            for constraint in self.constraints() {
+                let cells: Vec<CellId> = constraint.cells().collect();
+                let suppressed = |p: &Pattern| cells.iter().filter(|&&c| p.is_suppressed(c)).count();
+                let add_cheapest = |p: &mut Pattern| {
+                    let cheapest = cells
+                        .iter()
+                        .filter(|&&c| p.status(c) == Status::Published)
+                        .min_by(|a, b| self.value(**a).total_cmp(&self.value(**b)).then(a.cmp(b)))
+                        .copied();
+                    cheapest.inspect(|&c| p.set(c, Status::Secondary)).is_some()
+                };
+                if suppressed(pattern) == 1 {
+                    changed |= add_cheapest(pattern);
+                }
+                let has_singleton = cells.iter().any(|&c| pattern.is_suppressed(c) && self.frequency(c) == 1);
+                if singletons && suppressed(pattern) == 2 && has_singleton {
+                    changed |= add_cheapest(pattern);
+                }
+                let has_primary = cells.iter().any(|&c| matches!(pattern.status(c), Status::Primary(_)));
+                if let Some(threshold) = threshold.filter(|_| has_primary) {
+                    let held = |p: &Pattern| {
+                        cells.iter().filter(|&&c| p.is_suppressed(c)).map(|&c| self.frequency(c)).sum::<u64>()
+                    };
+                    while held(pattern) < threshold && add_cheapest(pattern) {
+                        changed = true;
+                    }
+                }
+            }
+            (singletons, threshold) = (false, None);
+            if !changed {
+                return;
+            }
+        }
+    }
+}
