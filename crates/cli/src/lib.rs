@@ -7,6 +7,7 @@
 
 pub mod attention;
 pub mod crosswalk;
+pub mod disclosure;
 pub mod index;
 pub mod indicators;
 pub mod planning;

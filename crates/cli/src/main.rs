@@ -163,6 +163,9 @@ enum Command {
     /// Schulentwicklungsplanung: pupil forecast, capacity, scenarios and back-test from the store,
     /// written to XLSX; `planung beschluss` records the council decision adopting a scenario.
     Planung(bimo::planning::Args),
+    /// Statistical disclosure control (Geheimhaltung) of aggregate tables from CSV: primary and
+    /// secondary suppression, the protected tables and the attacker audit (docs/GEHEIMHALTUNG.md).
+    Geheimhaltung(bimo::disclosure::Args),
     /// Generate the demo's synthetic planning data (register population by single age, births,
     /// deaths and moves, pupils by grade), calibrated on the real Köln data, for a seed.
     Synthetisch(bimo::synthetic::Args),
@@ -324,6 +327,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let outcome = bimo::school_index::run(&args)?;
             println!("{}", bimo::school_index::describe(&outcome));
             eprintln!("{} schools written to {}", outcome.schools.len(), args.output.display());
+        }
+        Command::Geheimhaltung(args) => {
+            let outcome = bimo::disclosure::run(&args)?;
+            eprintln!("{outcome}; written to {}", args.output.display());
         }
         Command::Synthetisch(args) => {
             let summary = bimo::synthetic::run(&args)?;

@@ -2,6 +2,7 @@
 //! store exactly as it was.
 
 mod attention;
+mod disclosure;
 mod planning;
 mod planning_data;
 mod school_index;
