@@ -155,7 +155,7 @@ enum Command {
     /// compare it with the published Schulsozialindex; writes every intermediate value.
     Schulsozialindex(bimo::school_index::Args),
     /// Reports as PDF and accessible HTML: `report profil` writes the Quartiersprofil of one area
-    /// or of every area of a layer.
+    /// or of every area of a layer, `report bericht` a Lernreport or Lebenslagenbericht.
     Report {
         #[command(subcommand)]
         command: bimo::report::Command,
@@ -315,12 +315,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report { command } => {
             let o = bimo::report::run(&command)?;
             eprintln!(
-                "{} profiles, {} pages; store and atlas {:.2} s, profiles {:.2} s ({:.1} pages per second)",
-                o.profiles,
+                "{} {kind}, {} pages; store and atlas {:.2} s, {kind} {:.2} s ({:.1} pages per second)",
+                o.documents,
                 o.pages,
                 o.load.as_secs_f64(),
                 o.render.as_secs_f64(),
-                o.pages as f64 / o.render.as_secs_f64().max(1e-9)
+                o.pages as f64 / o.render.as_secs_f64().max(1e-9),
+                kind = o.kind
             );
         }
         Command::Schulsozialindex(args) => {

@@ -11,6 +11,7 @@ use web::atlas::{Atlas, KommuneAtlas};
 use web::indicators::value_text;
 use web::monitoring::IndexDefinition;
 
+use crate::document::Narrative;
 use crate::model::{Figure, IndicatorLine, MethodNote, MonitoringClass, Profile, ReleaseNote, School};
 use crate::placeholder;
 
@@ -21,7 +22,7 @@ pub struct ProfileConfig {
     /// value for the area. A key indicator that cannot be computed fails the build.
     pub indicators: Vec<String>,
     /// A text printed under the title; `{{ indikator:KEY }}` is replaced by the area's value.
-    pub text: Option<String>,
+    pub text: Option<Narrative>,
     /// Sozialmonitoring indices; those on the profile's Kommune and layer give the area's class.
     pub indices: Vec<IndexDefinition>,
 }
@@ -62,11 +63,37 @@ pub enum BuildError {
         missing: Vec<String>,
     },
     /// A placeholder of the text cannot be bound to a value.
-    #[error("Platzhalter {{{{ {placeholder} }}}}: {reason}")]
+    #[error("{origin}:{line}:{column}: Platzhalter {{{{ {placeholder} }}}}: {reason}")]
     Placeholder {
+        /// The text's file.
+        origin: String,
+        /// Line of the placeholder, from 1.
+        line: usize,
+        /// Its column, from 1.
+        column: usize,
         /// The placeholder, e.g. `indikator:jugendquote`.
         placeholder: String,
         /// Why it has no value, naming the missing variable where one is missing.
+        reason: String,
+    },
+    /// A narrative uses Markdown that a report cannot set.
+    #[error("{origin}:{line}:{column}: {what} ist im Berichtstext nicht möglich")]
+    Markdown {
+        /// The narrative's file.
+        origin: String,
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        column: usize,
+        /// What was found.
+        what: String,
+    },
+    /// A layer that a figure compares with has no areas with values.
+    #[error("Kapitel {chapter:?}: {reason}")]
+    Element {
+        /// The chapter's title.
+        chapter: String,
+        /// What is wrong with its figure or table.
         reason: String,
     },
     /// A Sozialmonitoring index cannot be computed.
@@ -233,7 +260,7 @@ pub fn build_profile(
             width: 560.0,
             height: 300.0,
         });
-        Figure { caption: format!("Zeitreihe: {} ({})", d.label, d.unit), alt, svg }
+        Figure { caption: format!("Zeitreihe: {} ({})", d.label, d.unit), alt, svg, legend: None }
     });
     let age = age_figure(k, lv, a, city.or(parent), &mut used);
     let locator = locator(k, lv, a, definitions.first().copied());
@@ -250,7 +277,7 @@ pub fn build_profile(
         })
         .collect();
     let monitoring = monitoring(k, &atlas.catalogue, lv, a, &config.indices)?;
-    let text = config.text.as_deref().map(|t| placeholder::bind(t, k, &atlas.catalogue, lv, a)).transpose()?;
+    let text = config.text.as_ref().map(|t| placeholder::bind_profile(t, k, &atlas.catalogue, lv, a)).transpose()?;
 
     used.sort();
     used.dedup();
@@ -294,14 +321,14 @@ pub fn build_profile(
 }
 
 /// Year, month and day of an RFC 3339 time stamp.
-fn ymd(stamp: &str) -> Option<(i32, u8, u8)> {
+pub(crate) fn ymd(stamp: &str) -> Option<(i32, u8, u8)> {
     let y = stamp.get(0..4)?.parse().ok()?;
     let m = stamp.get(5..7)?.parse().ok()?;
     let d = stamp.get(8..10)?.parse().ok()?;
     Some((y, m, d))
 }
 
-fn method(d: &Definition) -> MethodNote {
+pub(crate) fn method(d: &Definition) -> MethodNote {
     let formula = match &d.denominator {
         Some(den) => format!("{} × {} / {}", render::format_auto(d.factor), d.numerator, den),
         None => d.numerator.to_string(),
@@ -360,7 +387,7 @@ fn group_charts(a: &Area, lines: &[IndicatorLine], values: &[(&Definition, Optio
                 value_suffix: "",
                 width: 560.0,
             });
-            Some(Figure { caption: title, alt, svg })
+            Some(Figure { caption: title, alt, svg, legend: None })
         })
         .collect()
 }
@@ -414,7 +441,7 @@ fn age_figure(
         width: 560.0,
         height: 320.0,
     });
-    Some(Figure { caption: format!("Altersaufbau {period} (Anteile in %)"), alt, svg })
+    Some(Figure { caption: format!("Altersaufbau {period} (Anteile in %)"), alt, svg, legend: None })
 }
 
 /// The layer on a map, shaded by the first key indicator, with the area highlighted.
@@ -466,6 +493,9 @@ fn locator(k: &KommuneAtlas, lv: &LayerVersion, a: &Area, d: Option<&Definition>
             lv.layer.name, k.data.kommune.name, a.name
         ),
         svg,
+        legend: d
+            .zip(classes.as_ref())
+            .map(|(d, b)| render::legend(b, "Quintile", &d.unit, values.iter().any(Option::is_none))),
     }
 }
 

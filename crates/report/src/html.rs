@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::model::{Figure, Profile, Style};
+use crate::model::{Figure, MethodNote, Profile, ReleaseNote, Style};
 
 /// `text` escaped for HTML text and attribute values.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -22,37 +22,34 @@ fn esc(text: &str) -> String {
 }
 
 /// The accent colour if it is `#rrggbb`, else the default blue.
-fn accent(style: &Style) -> &str {
+pub(crate) fn accent(style: &Style) -> &str {
     let ok = style.accent.len() == 7
         && style.accent.starts_with('#')
         && style.accent[1..].chars().all(|c| c.is_ascii_hexdigit());
     if ok { &style.accent } else { "#08519c" }
 }
 
-fn figure(out: &mut String, no: &mut usize, f: &Figure) {
+pub(crate) fn figure(out: &mut String, no: &mut usize, f: &Figure) {
     *no += 1;
+    let legend = f.legend.as_deref().map(|l| format!("\n{}", l.trim_end())).unwrap_or_default();
     let _ = writeln!(
         out,
-        "<figure>\n{}\n<figcaption>Abbildung {no}: {}</figcaption>\n</figure>",
+        "<figure>\n{}{legend}\n<figcaption>Abbildung {no}: {}</figcaption>\n</figure>",
         f.svg.trim_end(),
         esc(&f.caption)
     );
 }
 
-/// The HTML document of a profile.
-pub fn html(p: &Profile, style: &Style) -> String {
-    let mut o = String::new();
-    let title = format!("Quartiersprofil {}", p.area_name);
-    let (y, m, d) = p.date;
+/// The document head with its style sheet, up to the opening `<main>`.
+pub(crate) fn head(out: &mut String, title: &str, style: &Style) {
     let _ = writeln!(
-        o,
+        out,
         "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} – {}</title>",
-        esc(&title),
-        esc(&p.kommune)
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>",
+        esc(title)
     );
     let _ = writeln!(
-        o,
+        out,
         "<style>\nbody {{ font-family: Georgia, serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; \
          line-height: 1.45; color: #1a1a1a; hyphens: auto; }}\nh1, h2 {{ color: {a}; }}\n\
          h2 {{ border-bottom: 1px solid {a}; }}\ntable {{ border-collapse: collapse; width: 100%; }}\n\
@@ -62,6 +59,14 @@ pub fn html(p: &Profile, style: &Style) -> String {
          .logo svg {{ height: 3rem; width: auto; float: right; }}\n</style>\n</head>\n<body>\n<main>",
         a = accent(style)
     );
+}
+
+/// The HTML document of a profile.
+pub fn html(p: &Profile, style: &Style) -> String {
+    let mut o = String::new();
+    let title = format!("Quartiersprofil {}", p.area_name);
+    let (y, m, d) = p.date;
+    head(&mut o, &format!("{} – {}", title, p.kommune), style);
     if let Some(logo) = &style.logo {
         let _ = writeln!(o, "<div class=\"logo\" role=\"img\" aria-label=\"Logo\">{}</div>", logo.trim_end());
     }
@@ -156,10 +161,17 @@ pub fn html(p: &Profile, style: &Style) -> String {
         "<p>Erstellt mit bimo aus dem eingefrorenen Datenstand der Releases {}. Derselbe Datenstand ergibt dieselbe Datei.</p>",
         p.releases.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(", ")
     );
-    o.push_str("<h3>Releases</h3>\n<ul>\n");
-    for r in &p.releases {
+    sources(&mut o, &p.releases, &p.methods);
+    o.push_str("</section>\n</main>\n</body>\n</html>\n");
+    o
+}
+
+/// The releases of the frozen snapshot and the method note of every indicator, for the colophon.
+pub(crate) fn sources(out: &mut String, releases: &[ReleaseNote], methods: &[MethodNote]) {
+    out.push_str("<h3>Releases</h3>\n<ul>\n");
+    for r in releases {
         let _ = writeln!(
-            o,
+            out,
             "<li>Release {}: {} – Quelle: {}; Lizenz: {}; SHA-256 {}</li>",
             r.id,
             esc(&r.title),
@@ -168,10 +180,10 @@ pub fn html(p: &Profile, style: &Style) -> String {
             esc(&r.sha256[..r.sha256.len().min(16)])
         );
     }
-    o.push_str("</ul>\n<h3>Indikatoren</h3>\n<dl>\n");
-    for n in &p.methods {
+    out.push_str("</ul>\n<h3>Indikatoren</h3>\n<dl>\n");
+    for n in methods {
         let _ = writeln!(
-            o,
+            out,
             "<dt>{}</dt><dd>{} – {}. {}</dd>",
             esc(&n.label),
             esc(&n.formula),
@@ -179,6 +191,5 @@ pub fn html(p: &Profile, style: &Style) -> String {
             esc(&n.note)
         );
     }
-    o.push_str("</dl>\n</section>\n</main>\n</body>\n</html>\n");
-    o
+    out.push_str("</dl>\n");
 }

@@ -27,14 +27,28 @@
 //! ```
 
 mod build;
+mod changes;
+mod compose;
+mod document;
+mod document_html;
+mod document_typst;
 mod html;
+mod markdown;
 mod model;
 mod placeholder;
 mod typst_source;
 mod world;
 
 pub use build::{BuildError, ProfileConfig, build_profile};
+pub use compose::build_document;
+pub use document::{
+    Chapter, ChapterSpec, Content, Document, DocumentInput, DocumentSpec, ElementSpec, Narrative, SpecError, Stand,
+    StandValue, Table,
+};
+pub use document_html::document_html;
+pub use document_typst::document_typst_source;
 pub use html::html;
+pub use markdown::{Block, Inline};
 pub use model::{Figure, IndicatorLine, MethodNote, MonitoringClass, Profile, ReleaseNote, School, Style};
 pub use typst_source::typst_source;
 
@@ -64,30 +78,64 @@ pub struct Pdf {
 }
 
 /// The files a profile's markup refers to, by their absolute path in the typst project (its
-/// figures `/abb/N.svg` and the logo `/logo.svg`): what the typst command-line compiler needs
+/// figures `/abb/N.svg`, their legends `/abb/N-legende.svg` and the logo `/logo.svg`): what the typst command-line compiler needs
 /// beside [`typst_source`] under its `--root`.
 pub fn files(p: &Profile, style: &Style) -> Vec<(String, Vec<u8>)> {
-    typst_source::figures(p)
+    project_files(typst_source::figures(p), style)
+}
+
+/// The files a report's markup refers to, as [`files`] for a profile.
+pub fn document_files(doc: &Document, style: &Style) -> Vec<(String, Vec<u8>)> {
+    project_files(document_typst::figures(doc), style)
+}
+
+fn project_files(figures: Vec<&Figure>, style: &Style) -> Vec<(String, Vec<u8>)> {
+    figures
         .into_iter()
         .enumerate()
-        .map(|(i, f)| (typst_source::figure_path(i), f.svg.clone().into_bytes()))
+        .flat_map(|(i, f)| {
+            std::iter::once((typst_source::figure_path(i), f.svg.clone().into_bytes()))
+                .chain(f.legend.iter().map(move |l| (typst_source::legend_path(i), l.clone().into_bytes())))
+        })
         .chain(style.logo.iter().map(|l| (typst_source::LOGO_PATH.to_owned(), l.clone().into_bytes())))
         .collect()
 }
 
 /// The profile as a tagged PDF (PDF/UA-1).
 pub fn pdf(p: &Profile, style: &Style) -> Result<Pdf, ReportError> {
-    let (y, m, d) = p.date;
+    let releases = p.releases.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(",");
+    compile(
+        typst_source(p, style),
+        files(p, style),
+        p.date,
+        format!("bimo/quartiersprofil/{}/{}/{releases}", p.layer, p.area_key),
+    )
+}
+
+/// The report as a tagged PDF (PDF/UA-1).
+pub fn document_pdf(doc: &Document, style: &Style) -> Result<Pdf, ReportError> {
+    compile(
+        document_typst_source(doc, style),
+        document_files(doc, style),
+        doc.date,
+        format!("bimo/bericht/{}/{}", doc.title, doc.last_release),
+    )
+}
+
+/// Typesets `source` with its files; `ident` is the PDF's document identifier, so that the same
+/// input gives the same bytes.
+fn compile(
+    source: String,
+    files: Vec<(String, Vec<u8>)>,
+    date: (i32, u8, u8),
+    ident: String,
+) -> Result<Pdf, ReportError> {
+    let (y, m, d) = date;
     let date = Datetime::from_ymd(y, m, d).ok_or_else(|| ReportError::Typst(format!("kein Datum {y}-{m}-{d}")))?;
-    let world = world::ReportWorld::new(typst_source(p, style), files(p, style), date).map_err(ReportError::Typst)?;
+    let world = world::ReportWorld::new(source, files, date).map_err(ReportError::Typst)?;
     let document: PagedDocument = typst::compile(&world).output.map_err(|e| typst_error(&e))?;
     let options = PdfOptions {
-        ident: Smart::Custom(format!(
-            "bimo/quartiersprofil/{}/{}/{}",
-            p.layer,
-            p.area_key,
-            p.releases.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(",")
-        )),
+        ident: Smart::Custom(ident),
         creator: Smart::Custom(Some("bimo".to_owned())),
         timestamp: Some(Timestamp::new_utc(date)),
         standards: PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| ReportError::Typst(e.message().to_string()))?,

@@ -66,6 +66,8 @@ pub struct Figure {
     pub alt: String,
     /// The standalone SVG from `render`.
     pub svg: String,
+    /// A legend beside the picture (an SVG from `render::legend`), for maps.
+    pub legend: Option<String>,
 }
 
 /// A school located in the area.

@@ -3,10 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::model::{Figure, Profile, Style};
+use crate::model::{Figure, MethodNote, Profile, ReleaseNote, Style};
 
 /// A typst string literal of `text`.
-fn lit(text: &str) -> String {
+pub(crate) fn lit(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -22,19 +22,34 @@ fn lit(text: &str) -> String {
 }
 
 /// `text` placed in markup.
-fn t(text: &str) -> String {
+pub(crate) fn t(text: &str) -> String {
     format!("#{}", lit(text))
 }
 
 /// The accent colour as a typst colour; the default blue if `accent` is not `#rrggbb`.
-fn colour(accent: &str) -> String {
+pub(crate) fn colour(accent: &str) -> String {
     let hex = accent.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()));
     format!("rgb({})", lit(&format!("#{}", hex.unwrap_or("08519c"))))
 }
 
+/// Captions of figures under them and of tables above, small; tables with a rule under the header
+/// and hair lines between rows, not justified.
+pub(crate) const FIGURE_AND_TABLE_RULES: &str = concat!(
+    "#show figure.caption: set text(size: 9pt)\n",
+    "#show figure.where(kind: table): set figure.caption(position: top)\n",
+    "#set table(stroke: (x, y) => if y == 0 { (bottom: 0.6pt) } else { (bottom: 0.3pt + luma(200)) }, inset: 4pt)\n",
+    "#show table: set text(size: 9pt, hyphenate: false)\n",
+    "#show table: set par(justify: false)\n\n",
+);
+
 /// The file path under which figure `i` is served to typst.
 pub(crate) fn figure_path(i: usize) -> String {
     format!("/abb/{i}.svg")
+}
+
+/// The file path under which the legend of figure `i` is served to typst.
+pub(crate) fn legend_path(i: usize) -> String {
+    format!("/abb/{i}-legende.svg")
 }
 
 /// The file path of the logo.
@@ -45,14 +60,18 @@ pub(crate) fn figures(p: &Profile) -> Vec<&Figure> {
     std::iter::once(&p.locator).chain(&p.group_charts).chain(&p.time_series).chain(&p.age).collect()
 }
 
-fn figure(out: &mut String, f: &Figure, path: &str, width: &str) {
-    let _ = writeln!(
-        out,
-        "#figure(image({}, width: {width}, alt: {}), caption: [{}])\n",
-        lit(path),
-        lit(&f.alt),
-        t(&f.caption)
-    );
+/// Figure `i` at `width` of the text; with its legend to the right of a map.
+pub(crate) fn figure(out: &mut String, f: &Figure, i: usize, width: &str) {
+    let image = format!("image({}, width: 100%, alt: {})", lit(&figure_path(i)), lit(&f.alt));
+    let body = match &f.legend {
+        Some(_) => format!(
+            "block(width: {width}, grid(columns: (3fr, 1fr), column-gutter: 8pt, align: (left, bottom), {image}, \
+             image({}, width: 100%, alt: \"Legende\")))",
+            lit(&legend_path(i))
+        ),
+        None => format!("block(width: {width}, {image})"),
+    };
+    let _ = writeln!(out, "#figure({body}, caption: [{}])\n", t(&f.caption));
 }
 
 /// "Köln · Ebene Stadtteile, Schlüssel 101 · liegt in Innenstadt (Stadtbezirke)".
@@ -90,12 +109,8 @@ pub fn typst_source(p: &Profile, style: &Style) -> String {
         "#show heading.where(level: 1): set text(size: 20pt)\n",
         "#show heading.where(level: 2): it => block(above: 1.4em, below: 0.7em, stroke: (bottom: 0.6pt + accent), ",
         "inset: (bottom: 3pt), width: 100%, it)\n",
-        "#show figure.caption: set text(size: 9pt)\n",
-        "#show figure.where(kind: table): set figure.caption(position: top)\n",
-        "#set table(stroke: (x, y) => if y == 0 { (bottom: 0.6pt) } else { (bottom: 0.3pt + luma(200)) }, inset: 4pt)\n",
-        "#show table: set text(size: 9pt, hyphenate: false)\n",
-        "#show table: set par(justify: false)\n\n",
     ));
+    o.push_str(FIGURE_AND_TABLE_RULES);
     if style.logo.is_some() {
         let _ = writeln!(o, "#place(top + right, image({}, height: 1.4cm, alt: \"Logo\"))", lit(LOGO_PATH));
     }
@@ -110,7 +125,7 @@ pub fn typst_source(p: &Profile, style: &Style) -> String {
     let figs = figures(p);
     let mut fig_no = 0;
     let mut next_fig = |o: &mut String, width: &str| {
-        figure(o, figs[fig_no], &figure_path(fig_no), width);
+        figure(o, figs[fig_no], fig_no, width);
         fig_no += 1;
     };
     o.push_str("== Lage\n\n");
@@ -189,10 +204,16 @@ pub fn typst_source(p: &Profile, style: &Style) -> String {
             p.releases.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(", ")
         ))
     );
-    o.push_str("*Releases*\n\n");
-    for r in &p.releases {
+    sources(&mut o, &p.releases, &p.methods);
+    o
+}
+
+/// The releases of the frozen snapshot and the method note of every indicator, for the colophon.
+pub(crate) fn sources(out: &mut String, releases: &[ReleaseNote], methods: &[MethodNote]) {
+    out.push_str("*Releases*\n\n");
+    for r in releases {
         let _ = writeln!(
-            o,
+            out,
             "- {}\n",
             t(&format!(
                 "Release {}: {} – Quelle: {}; Lizenz: {}; SHA-256 {}",
@@ -204,9 +225,8 @@ pub fn typst_source(p: &Profile, style: &Style) -> String {
             ))
         );
     }
-    o.push_str("*Indikatoren*\n\n");
-    for n in &p.methods {
-        let _ = writeln!(o, "- *{}*: {}\n", t(&n.label), t(&format!("{} – {}. {}", n.formula, n.source, n.note)));
+    out.push_str("*Indikatoren*\n\n");
+    for n in methods {
+        let _ = writeln!(out, "- *{}*: {}\n", t(&n.label), t(&format!("{} – {}. {}", n.formula, n.source, n.note)));
     }
-    o
 }

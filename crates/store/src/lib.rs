@@ -203,7 +203,14 @@ impl Store {
 
     /// The current state for a viewer cleared for `audience`.
     pub fn snapshot(&self, audience: Audience) -> Result<Snapshot, StoreError> {
-        read::snapshot(&self.conn(), audience)
+        read::snapshot(&self.conn(), audience, None)
+    }
+
+    /// The snapshot as it stood when release `last` was the newest: what [`Store::snapshot`]
+    /// returned then, whatever was imported since. A report built from it can be rebuilt
+    /// identically years later.
+    pub fn snapshot_as_of(&self, audience: Audience, last: ReleaseId) -> Result<Snapshot, StoreError> {
+        read::snapshot(&self.conn(), audience, Some(last))
     }
 
     /// Every version of a layer, newest first, whatever its audience; imports check area keys and

@@ -324,8 +324,15 @@ pub(crate) fn institution_keys(
     Ok(Some(keys))
 }
 
-pub(crate) fn snapshot(conn: &Connection, audience: Audience) -> Result<Snapshot, StoreError> {
-    let releases = visible_releases(conn, audience)?;
+pub(crate) fn snapshot(
+    conn: &Connection,
+    audience: Audience,
+    up_to: Option<ReleaseId>,
+) -> Result<Snapshot, StoreError> {
+    let mut releases = visible_releases(conn, audience)?;
+    if let Some(last) = up_to {
+        releases.retain(|(_, r)| r.id <= last);
+    }
     let visible: HashSet<i64> = releases.iter().map(|(_, r)| r.id.0).collect();
     let release_kommune: HashMap<i64, &str> = releases.iter().map(|(k, r)| (r.id.0, k.as_str())).collect();
 

@@ -1,9 +1,11 @@
-//! Integration tests of the Quartiersprofil on a small hand-made Kommune: snapshots of the typst
+//! Integration tests of the reports on a small hand-made Kommune. This file: the Quartiersprofil: snapshots of the typst
 //! source and the HTML, identical PDF bytes on rebuild, and the errors of unbound key indicators and
 //! placeholders.
 //!
 //! The snapshots live in `tests/snapshots/`; after an intended change of the output, rewrite them
 //! with `UPDATE_SNAPSHOTS=1 cargo test -p report` and review the diff.
+
+mod document;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use domain::{
     Value, Variable,
 };
 use geo::{MultiPolygon, polygon};
-use report::{BuildError, ProfileConfig, Style};
+use report::{BuildError, Narrative, ProfileConfig, Style};
 use store::{Content, NewRelease, Store};
 use web::atlas::Atlas;
 
@@ -23,7 +25,7 @@ fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
     ])
 }
 
-fn release(title: &str, day: u8, content: Content) -> NewRelease {
+pub(crate) fn release(title: &str, day: u8, content: Content) -> NewRelease {
     NewRelease {
         kommune: Kommune { key: "testdorf".parse().unwrap(), name: "Testdorf".into(), ags: Some("05999000".into()) },
         title: title.into(),
@@ -61,7 +63,7 @@ fn layer(key: &str, name: &str, parent: Option<&str>, areas: Vec<Area>) -> Conte
 
 /// Testdorf: a city with two Stadtbezirke and four Stadtteile, population 2021–2023 by three age
 /// bands, and two schools.
-fn testdorf() -> Store {
+pub(crate) fn testdorf() -> Store {
     let store = Store::open_in_memory().unwrap();
     store
         .import(release(
@@ -185,11 +187,17 @@ fn testdorf() -> Store {
     store
 }
 
+pub(crate) fn catalogue() -> Vec<domain::indicator::Definition> {
+    import::read_catalogue(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/indikatoren/katalog.toml"))
+        .unwrap()
+}
+
 fn atlas() -> Atlas {
-    let catalogue =
-        import::read_catalogue(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/indikatoren/katalog.toml"))
-            .unwrap();
-    Atlas::new(testdorf().snapshot(Audience::Public).unwrap(), Arc::new(catalogue), Arc::new(Vec::new()))
+    Atlas::new(testdorf().snapshot(Audience::Public).unwrap(), Arc::new(catalogue()), Arc::new(Vec::new()))
+}
+
+fn narrative(text: &str) -> Narrative {
+    Narrative { origin: "text.md".into(), text: text.into() }
 }
 
 fn config() -> ProfileConfig {
@@ -197,17 +205,19 @@ fn config() -> ProfileConfig {
         indicators: ["einwohner", "jugendquote", "anteil_unter18", "anteil_ab65", "grundschulen"]
             .map(String::from)
             .to_vec(),
-        text: Some("Jugendquote in {{ indikator:jugendquote }}, Anteil unter 18: {{indikator:anteil_unter18}}.".into()),
+        text: Some(narrative(
+            "Jugendquote in {{ indikator:jugendquote }}, Anteil unter 18: {{indikator:anteil_unter18}}.",
+        )),
         indices: Vec::new(),
     }
 }
 
-fn style() -> Style {
+pub(crate) fn style() -> Style {
     Style { accent: "#7a1f5c".into(), logo: None }
 }
 
 /// Compares `actual` with the snapshot `name`, or writes it when `UPDATE_SNAPSHOTS` is set.
-fn snapshot(name: &str, actual: &str) {
+pub(crate) fn snapshot(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, actual).unwrap();
@@ -281,12 +291,19 @@ fn a_key_indicator_that_cannot_be_computed_names_the_missing_variable() {
 
 #[test]
 fn a_placeholder_bound_to_missing_data_fails_with_its_name_and_the_variable() {
-    let missing = ProfileConfig { text: Some("Arbeitslos: {{ indikator:arbeitslosenquote }}.".into()), ..config() };
+    let missing =
+        ProfileConfig { text: Some(narrative("Arbeitslos:\n  {{ indikator:arbeitslosenquote }}.")), ..config() };
     let err = report::build_profile(&atlas(), "testdorf", "stadtteil", "101", &missing).unwrap_err();
-    assert_eq!(err.to_string(), "Platzhalter {{ indikator:arbeitslosenquote }}: es fehlt die Variable arbeitslose");
-    let unknown = ProfileConfig { text: Some("{{ indikator:gibtsnicht }}".into()), ..config() };
+    assert_eq!(
+        err.to_string(),
+        "text.md:2:3: Platzhalter {{ indikator:arbeitslosenquote }}: es fehlt die Variable arbeitslose"
+    );
+    let unknown = ProfileConfig { text: Some(narrative("{{ indikator:gibtsnicht }}")), ..config() };
     let err = report::build_profile(&atlas(), "testdorf", "stadtteil", "101", &unknown).unwrap_err();
-    assert_eq!(err.to_string(), "Platzhalter {{ indikator:gibtsnicht }}: kein Indikator gibtsnicht im Katalog");
+    assert_eq!(
+        err.to_string(),
+        "text.md:1:1: Platzhalter {{ indikator:gibtsnicht }}: kein Indikator gibtsnicht im Katalog"
+    );
 }
 
 #[test]
