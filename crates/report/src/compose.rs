@@ -481,9 +481,15 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
         })
         .collect();
     if area_rows.is_empty() {
-        content.push(Content::Text(vec![Block::Paragraph(vec![Inline::Text(
-            "Kein Gebiet hat einen Wert in beiden Ständen.".to_owned(),
-        )])]));
+        let compared = now
+            .iter()
+            .any(|n| !n.city && before.iter().any(|b| !b.city && b.indicator == n.indicator && b.area == n.area));
+        let text = if compared {
+            "In keinem Gebiet hat sich ein Wert verändert."
+        } else {
+            "Kein Gebiet hat in beiden Ständen einen Wert."
+        };
+        content.push(Content::Text(vec![Block::Paragraph(vec![Inline::Text(text.to_owned())])]));
     } else {
         content.push(Content::Table(Table {
             caption: format!(

@@ -26,6 +26,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod atlas_reports;
 mod build;
 mod changes;
 mod compose;
@@ -39,6 +40,7 @@ mod placeholder;
 mod typst_source;
 mod world;
 
+pub use atlas_reports::AtlasReports;
 pub use build::{BuildError, ProfileConfig, build_profile};
 pub use compose::build_document;
 pub use document::{

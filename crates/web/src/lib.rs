@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod monitoring;
 mod pages;
 pub mod planning;
+pub mod reports;
 mod views;
 
 pub use api::OPENAPI;
@@ -41,6 +42,7 @@ pub struct AppState {
     targets: Arc<Vec<domain::indicator::Target>>,
     indices: Arc<Vec<monitoring::IndexDefinition>>,
     planning: Arc<Vec<import::PlanningConfig>>,
+    reports: Option<Arc<dyn reports::Reports>>,
     cache: Arc<RwLock<Option<CachedAtlas>>>,
 }
 
@@ -57,6 +59,7 @@ impl AppState {
             targets: Arc::new(Vec::new()),
             indices: Arc::new(Vec::new()),
             planning: Arc::new(Vec::new()),
+            reports: None,
             cache: Arc::new(RwLock::new(None)),
         }
     }
@@ -74,6 +77,12 @@ impl AppState {
     /// The same state offering these school development plans (one per Kommune) in the atlas.
     pub fn with_planning(self, planning: Vec<import::PlanningConfig>) -> AppState {
         AppState { planning: Arc::new(planning), ..self }
+    }
+
+    /// The same state offering the documents `reports` typesets (the Quartiersprofil of each area)
+    /// as downloads in the atlas.
+    pub fn with_reports(self, reports: Arc<dyn reports::Reports>) -> AppState {
+        AppState { reports: Some(reports), ..self }
     }
 
     /// The same state offering these indicator definitions on every Kommune's data.

@@ -5,6 +5,7 @@ mod attention;
 mod disclosure;
 mod planning;
 mod planning_data;
+mod reports;
 mod school_index;
 mod synthetic;
 
@@ -18,7 +19,7 @@ fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
 }
 
-fn import_demo(store: &Store) {
+pub(crate) fn import_demo(store: &Store) {
     for m in demo_manifests(&demo_dir()).unwrap() {
         match import_manifest(store, &m, "2026-11-26T00:00:00Z") {
             Ok(Imported::New(_)) => {}

@@ -5,6 +5,7 @@
 //! The snapshots live in `tests/snapshots/`; after an intended change of the output, rewrite them
 //! with `UPDATE_SNAPSHOTS=1 cargo test -p report` and review the diff.
 
+mod atlas;
 mod document;
 
 use std::path::PathBuf;

@@ -41,6 +41,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/indikatoren/uebersicht", get(indicators::overview_page))
         .route("/atlas/{kommune}/indikator/{indicator}", get(indicators::sheet_page))
         .route("/atlas/{kommune}/gebiet/{layer}/{area}", get(profile::profile_page))
+        .route("/atlas/{kommune}/gebiet/{layer}/{area}/quartiersprofil.pdf", get(profile::profile_pdf))
+        .route("/atlas/{kommune}/gebiet/{layer}/{area}/quartiersprofil.html", get(profile::profile_html))
         .route("/atlas/{kommune}/planung", get(planning::plan_page))
         .route("/atlas/{kommune}/planung/schule/{school}", get(planning::school_page))
         .route("/atlas/{kommune}/planung/vergleich", get(planning::comparison_page))

@@ -1,6 +1,8 @@
 //! The area profile (Gebietsprofil).
 
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use domain::Period;
 use domain::measure::Measure;
 use domain::uncertainty::significance;
@@ -12,6 +14,7 @@ use super::{
 };
 use crate::atlas::{Atlas, KommuneAtlas, Series, View};
 use crate::indicators::value_text as indicator_value_text;
+use crate::reports::ReportFormat;
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
 
@@ -52,7 +55,51 @@ pub(super) async fn profile_page(
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
     let atlas = state.atlas().await?;
-    off_runtime(move || profile_markup(&atlas, key, layer_key, area_key, q)).await
+    let downloads = state.reports.is_some();
+    off_runtime(move || profile_markup(&atlas, key, layer_key, area_key, q, downloads)).await
+}
+
+pub(super) async fn profile_pdf(
+    state: State<AppState>,
+    path: Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    profile_download(state, path, ReportFormat::Pdf).await
+}
+
+pub(super) async fn profile_html(
+    state: State<AppState>,
+    path: Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    profile_download(state, path, ReportFormat::Html).await
+}
+
+/// The Quartiersprofil typeset by the installation's [`crate::reports::Reports`], on the blocking
+/// pool.
+async fn profile_download(
+    State(state): State<AppState>,
+    Path((key, layer_key, area_key)): Path<(String, String, String)>,
+    format: ReportFormat,
+) -> Result<Response, PageError> {
+    let reports = state
+        .reports
+        .clone()
+        .ok_or_else(|| AppError::NotFound("Berichte sind in dieser Installation nicht eingerichtet.".into()))?;
+    let atlas = state.atlas().await?;
+    let file = format!("quartiersprofil-{layer_key}-{area_key}.{}", format.extension())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+        .collect::<String>();
+    let bytes =
+        off_runtime(move || reports.profile(&atlas, &key, &layer_key, &area_key, format).map_err(PageError::from))
+            .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 fn profile_markup(
@@ -61,6 +108,7 @@ fn profile_markup(
     layer_key: String,
     area_key: String,
     q: ViewQuery,
+    downloads: bool,
 ) -> Result<Markup, PageError> {
     let k = kommune(atlas, &key)?;
     let view = resolve(k, &q.with(|q| q.layer = Some(layer_key.clone())))?;
@@ -243,6 +291,14 @@ fn profile_markup(
                 }
             }
             h1 { (area.name) " " small { "(" (layer.layer.name) " " (area.key) ")" } }
+            @if downloads {
+                p class="downloads" {
+                    "Quartiersprofil als Bericht: "
+                    a href=(format!("/atlas/{key}/gebiet/{layer_key}/{}/quartiersprofil.pdf", encode(area.key.as_str()))) { "PDF" }
+                    " · "
+                    a href=(format!("/atlas/{key}/gebiet/{layer_key}/{}/quartiersprofil.html", encode(area.key.as_str()))) { "HTML" }
+                }
+            }
             div class="profile" {
                 section aria-labelledby="kennzahlen" {
                     h2 id="kennzahlen" { "Kennzahlen " (view.period) }

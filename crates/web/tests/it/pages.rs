@@ -142,3 +142,14 @@ async fn a_secret_cell_is_shown_as_its_symbol_beside_the_city_value() {
     assert!(html.contains(">1.000<"), "the city's 2011 value is shown: {html}");
     assert!(!html.contains("keine eigenen Statistiken"), "a secret cell is a statistic of the area");
 }
+
+#[tokio::test]
+async fn without_a_report_engine_the_profile_has_no_download_and_the_path_is_not_found() {
+    let store = Arc::new(testdorf());
+    let (status, _, html) = get(&store, "/atlas/testdorf/gebiet/quartier/1?year=2012").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("quartiersprofil.pdf"), "{html}");
+    let (status, _, html) = get(&store, "/atlas/testdorf/gebiet/quartier/1/quartiersprofil.pdf").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("nicht eingerichtet"), "{html}");
+}
