@@ -355,8 +355,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
+    // Logs go to stderr, beside the progress lines; stdout stays for results. usvg (inside typst)
+    // warns about every zero-width bar of a chart, which SVG defines as not drawn: only its errors.
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,usvg=error".into()),
+        )
+        .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,

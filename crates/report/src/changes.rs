@@ -1,7 +1,8 @@
-//! What moved between two editions of a report: the city's values side by side, and the area
-//! values whose change is largest relative to the spread of the indicator over the areas. The
-//! spread makes indicators of different units comparable: a change of one standard deviation
-//! moves an area as far as the typical distance between areas.
+//! What moved between two editions of a report: the city's values side by side, and the areas
+//! whose change departs most from the changes of the other areas. Per indicator the areas' changes
+//! are standardised – (change − mean change) / SD of the changes – so a city-wide trend (everyone
+//! ageing) does not fill the list, an indicator whose small-area values jump about from year to year
+//! (rates of rare events) does not either, and indicators of different units become comparable.
 
 use crate::document::StandValue;
 
@@ -12,8 +13,7 @@ pub(crate) struct Change<'a> {
     pub then: &'a StandValue,
     /// The value now.
     pub now: &'a StandValue,
-    /// |now − then| divided by the population standard deviation of the indicator's current values
-    /// over the areas.
+    /// (change − mean change of the areas) / population SD of the areas' changes, on this indicator.
     pub standardised: f64,
 }
 
@@ -25,35 +25,35 @@ pub(crate) fn city_changes<'a>(then: &'a [StandValue], now: &'a [StandValue]) ->
         .collect()
 }
 
-/// The `n` largest standardised changes of areas present in both editions, largest first; ties in
-/// the order of indicator and area key. Indicators whose current values do not vary are left out,
-/// as are areas that did not change.
+/// The `n` changes of areas present in both editions that depart most from their indicator's mean
+/// change, largest |standardised| first; ties in the order of indicator and area key. Indicators
+/// with fewer than two such areas, or whose areas all changed alike, are left out.
 pub(crate) fn largest_changes<'a>(then: &'a [StandValue], now: &'a [StandValue], n: usize) -> Vec<Change<'a>> {
     let mut indicators: Vec<&str> = now.iter().filter(|v| !v.city).map(|v| v.indicator.as_str()).collect();
     indicators.sort_unstable();
     indicators.dedup();
     let mut out = Vec::new();
     for indicator in indicators {
-        let current: Vec<&StandValue> = now.iter().filter(|v| !v.city && v.indicator == indicator).collect();
-        let count = current.len() as f64;
-        let mean = current.iter().map(|v| v.value).sum::<f64>() / count;
-        let sd = (current.iter().map(|v| (v.value - mean).powi(2)).sum::<f64>() / count).sqrt();
-        if current.len() < 2 || sd == 0.0 || !sd.is_finite() {
+        let pairs: Vec<(&StandValue, &StandValue)> = now
+            .iter()
+            .filter(|v| !v.city && v.indicator == indicator)
+            .filter_map(|v| Some((then.iter().find(|t| !t.city && t.indicator == indicator && t.area == v.area)?, v)))
+            .collect();
+        let deltas: Vec<f64> = pairs.iter().map(|(t, v)| v.value - t.value).collect();
+        let count = deltas.len() as f64;
+        let mean = deltas.iter().sum::<f64>() / count;
+        let sd = (deltas.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / count).sqrt();
+        if pairs.len() < 2 || sd == 0.0 || !sd.is_finite() {
             continue;
         }
-        for v in current {
-            let Some(t) = then.iter().find(|t| !t.city && t.indicator == indicator && t.area == v.area) else {
-                continue;
-            };
-            let delta = v.value - t.value;
-            if delta != 0.0 {
-                out.push(Change { then: t, now: v, standardised: delta.abs() / sd });
-            }
-        }
+        out.extend(
+            pairs.into_iter().zip(&deltas).map(|((then, now), d)| Change { then, now, standardised: (d - mean) / sd }),
+        );
     }
     out.sort_by(|a, b| {
         b.standardised
-            .total_cmp(&a.standardised)
+            .abs()
+            .total_cmp(&a.standardised.abs())
             .then_with(|| a.now.indicator.cmp(&b.now.indicator))
             .then_with(|| a.now.area.cmp(&b.now.area))
     });
@@ -77,15 +77,23 @@ mod tests {
     }
 
     #[test]
-    fn changes_are_ranked_in_standard_deviations() {
-        // x now: 1, 3 (mean 2, SD 1); b moved from 1 to 3: 2 SD. y now: 10, 30 (SD 10); b moved from
-        // 40 to 30: 1 SD; a did not move. z does not vary now and is left out.
-        let then = [v("x", "a", 1.0), v("x", "b", 1.0), v("y", "a", 10.0), v("y", "b", 40.0), v("z", "a", 1.0)];
+    fn changes_are_ranked_by_how_far_they_depart_from_the_mean_change() {
+        // x: changes 0, 0, 3 (mean 1, SD √2): c departs by 2 / √2 = 1.414, a and b by −1 / √2.
+        // y: everyone rose by 10: no area departs, y is left out. z: only one area in both.
+        let then = [
+            v("x", "a", 1.0),
+            v("x", "b", 2.0),
+            v("x", "c", 1.0),
+            v("y", "a", 10.0),
+            v("y", "b", 20.0),
+            v("z", "a", 1.0),
+        ];
         let now = [
             v("x", "stadt", 2.0),
             v("x", "a", 1.0),
-            v("x", "b", 3.0),
-            v("y", "a", 10.0),
+            v("x", "b", 2.0),
+            v("x", "c", 4.0),
+            v("y", "a", 20.0),
             v("y", "b", 30.0),
             v("z", "a", 5.0),
             v("z", "b", 5.0),
@@ -93,7 +101,8 @@ mod tests {
         let changes = largest_changes(&then, &now, 10);
         let found: Vec<(&str, &str, f64)> =
             changes.iter().map(|c| (c.now.indicator.as_str(), c.now.area.as_str(), c.standardised)).collect();
-        assert_eq!(found, vec![("x", "b", 2.0), ("y", "b", 1.0)]);
+        let r = std::f64::consts::SQRT_2;
+        assert_eq!(found, vec![("x", "c", 2.0 / r), ("x", "a", -1.0 / r), ("x", "b", -1.0 / r)]);
         assert_eq!(largest_changes(&then, &now, 1).len(), 1);
     }
 

@@ -440,10 +440,10 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
     let label = |key: &str| c.indicators.iter().find(|d| d.key.as_str() == key).copied();
     let intro = match previous {
         Some(stand) => format!(
-            "Verglichen wird mit dem vorigen Bericht „{}“ (Datenstand {}). Die Gebiete sind nach der Größe ihrer Veränderung geordnet, gemessen in Standardabweichungen des Indikators über die Gebiete; so werden Indikatoren verschiedener Einheiten vergleichbar.",
+            "Verglichen wird mit dem vorigen Bericht „{}“ (Datenstand {}). Die Gebiete sind danach geordnet, wie weit ihre Veränderung von der mittleren Veränderung aller Gebiete abweicht, gemessen in Standardabweichungen der Veränderungen (Spalte „in SD“): so treten Entwicklungen gegen den gesamtstädtischen Trend hervor, und Indikatoren verschiedener Einheiten werden vergleichbar.",
             stand.title, stand.date
         ),
-        None => "Für diese Ausgabe liegt kein Stand eines vorigen Berichts vor; verglichen wird daher jeder Indikator mit seinem vorigen Zeitraum. Die Gebiete sind nach der Größe ihrer Veränderung geordnet, gemessen in Standardabweichungen des Indikators über die Gebiete; so werden Indikatoren verschiedener Einheiten vergleichbar.".to_owned(),
+        None => "Für diese Ausgabe liegt kein Stand eines vorigen Berichts vor; verglichen wird daher jeder Indikator mit seinem vorigen Zeitraum. Die Gebiete sind danach geordnet, wie weit ihre Veränderung von der mittleren Veränderung aller Gebiete abweicht, gemessen in Standardabweichungen der Veränderungen (Spalte „in SD“): so treten Entwicklungen gegen den gesamtstädtischen Trend hervor, und Indikatoren verschiedener Einheiten werden vergleichbar.".to_owned(),
     };
     let mut content = vec![Content::Text(vec![Block::Paragraph(vec![Inline::Text(intro)])])];
     let city_rows: Vec<Vec<String>> = city_changes(&before, now)
@@ -460,7 +460,7 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
         .collect();
     if !city_rows.is_empty() {
         content.push(Content::Table(Table {
-            caption: format!("Veränderungen der Gesamtstadt {}", c.city.1.name),
+            caption: format!("Veränderungen für {}", c.city.1.name),
             header: vec!["Indikator".into(), "damals".into(), "jetzt".into(), "Veränderung".into()],
             numeric: vec![false, true, true, true],
             rows: city_rows,
@@ -476,7 +476,7 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
                 format!("{} ({})", value_text(d, ch.then.value), ch.then.period),
                 format!("{} ({})", value_text(d, ch.now.value), ch.now.period),
                 change_text(d, ch.now.value - ch.then.value),
-                render::format_de(ch.standardised, 1),
+                format!("{}{}", if ch.standardised > 0.0 { "+" } else { "−" }, render::format_de(ch.standardised.abs(), 1)),
             ])
         })
         .collect();
@@ -493,7 +493,7 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
     } else {
         content.push(Content::Table(Table {
             caption: format!(
-                "Die {} größten Veränderungen in den Gebieten der Ebene {}",
+                "Die {} Gebiete der Ebene {} mit den auffälligsten Veränderungen",
                 area_rows.len(),
                 c.layer.layer.name
             ),

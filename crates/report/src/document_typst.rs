@@ -85,8 +85,19 @@ fn blocks(out: &mut String, items: &[Block]) {
 }
 
 fn table(out: &mut String, table: &Table) {
-    // Fractions, not `auto`: long numbers would otherwise squeeze the names to nothing.
-    let columns: Vec<&str> = (0..table.header.len()).map(|i| if i == 0 { "2fr" } else { "1fr" }).collect();
+    // Names and numbers share the width in fractions (with `auto`, long text would squeeze the
+    // numbers or the numbers the names); a column of short labels such as periods takes what it needs.
+    let short = |i: usize| table.rows.iter().all(|r| r.get(i).is_none_or(|c| c.chars().count() <= 8));
+    let columns: Vec<&str> = table
+        .numeric
+        .iter()
+        .enumerate()
+        .map(|(i, numeric)| match (numeric, short(i)) {
+            (true, _) => "1fr",
+            (false, true) => "auto",
+            (false, false) => "2fr",
+        })
+        .collect();
     let align: Vec<&str> = table.numeric.iter().map(|n| if *n { "right" } else { "left" }).collect();
     let _ = writeln!(
         out,

@@ -106,30 +106,37 @@ fn placeholders_are_bound_to_the_citys_numbers() {
 }
 
 #[test]
-fn changes_since_the_last_report_are_ranked_in_standard_deviations() {
+fn changes_since_the_last_report_are_ranked_by_their_departure_from_the_mean_change() {
+    let then = |area: &str, name: &str, value: f64| StandValue {
+        indicator: "anteil_unter18".into(),
+        period: "2019".into(),
+        area: area.into(),
+        name: name.into(),
+        city: false,
+        value,
+    };
     let previous = Stand {
         title: "Lernreport Testdorf 2020".into(),
         date: "2020-06-30".into(),
         last_release: 1,
-        values: vec![StandValue {
-            indicator: "anteil_unter18".into(),
-            period: "2019".into(),
-            area: "202".into(),
-            name: "Mülheim".into(),
-            city: false,
-            value: 20.0,
-        }],
+        values: vec![then("202", "Mülheim", 20.0), then("201", "Deutz", 15.0), then("101", "Altstadt & Hafen", 15.0)],
     };
     let doc = report::build_document(&atlas(), &input(RAHMEN, Some(previous))).unwrap();
     let changes = doc.chapters.last().unwrap();
     assert_eq!(changes.title, "Veränderungen seit dem letzten Bericht");
     let Some(Content::Table(table)) = changes.content.last() else { panic!("a table of area changes") };
-    // The 2023 shares 15.010, 19.120, 15.398, 26.105 % have a population SD of 4.454; Mülheim moved
-    // 6.105 points: 1.37 SD.
+    // Shares 2023: Mülheim 26.1047, Deutz 15.3976, Altstadt & Hafen 15.0096 %; changes 6.1047, 0.3976,
+    // 0.0096 (mean 2.1706, population SD 2.7863): +1.41, −0.64, −0.78 SD.
+    let row = |name: &str, then: &str, now: &str, change: &str, sd: &str| {
+        [name, "Anteil der unter 18-Jährigen", then, now, change, sd].map(String::from)
+    };
     assert_eq!(
         table.rows,
-        [["Mülheim", "Anteil der unter 18-Jährigen", "20,0 % (2019)", "26,1 % (2023)", "+6,1 Prozentpunkte", "1,4"]
-            .map(String::from)]
+        [
+            row("Mülheim", "20,0 % (2019)", "26,1 % (2023)", "+6,1 Prozentpunkte", "+1,4"),
+            row("Altstadt & Hafen", "15,0 % (2019)", "15,0 % (2023)", "±0,0 Prozentpunkte", "−0,8"),
+            row("Deutz", "15,0 % (2019)", "15,4 % (2023)", "+0,4 Prozentpunkte", "−0,6"),
+        ]
     );
 }
 
