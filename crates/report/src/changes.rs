@@ -46,9 +46,11 @@ pub(crate) fn largest_changes<'a>(then: &'a [StandValue], now: &'a [StandValue],
         if pairs.len() < 2 || sd == 0.0 || !sd.is_finite() {
             continue;
         }
-        out.extend(
-            pairs.into_iter().zip(&deltas).map(|((then, now), d)| Change { then, now, standardised: (d - mean) / sd }),
-        );
+        out.extend(pairs.into_iter().zip(&deltas).map(|((then, now), d)| Change {
+            then,
+            now,
+            standardised: (d - mean) / sd,
+        }));
     }
     out.sort_by(|a, b| {
         b.standardised

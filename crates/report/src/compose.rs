@@ -476,7 +476,11 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
                 format!("{} ({})", value_text(d, ch.then.value), ch.then.period),
                 format!("{} ({})", value_text(d, ch.now.value), ch.now.period),
                 change_text(d, ch.now.value - ch.then.value),
-                format!("{}{}", if ch.standardised > 0.0 { "+" } else { "−" }, render::format_de(ch.standardised.abs(), 1)),
+                format!(
+                    "{}{}",
+                    if ch.standardised > 0.0 { "+" } else { "−" },
+                    render::format_de(ch.standardised.abs(), 1)
+                ),
             ])
         })
         .collect();
