@@ -270,6 +270,16 @@ test("clicking an area opens its profile", async () => {
   assert.ok(count > 0, "Altstadt/Süd has schools");
   assert.equal(await schools.locator("table tbody tr").count(), count, "one row per school");
   await shot("profile-koeln-101.png", true);
+
+  // The same area's Quartiersprofil as a report: a tagged PDF and an HTML file.
+  const pdfLink = page.locator("p.downloads a", { hasText: "PDF" });
+  const pdf = await page.request.get(new URL(await pdfLink.getAttribute("href"), page.url()).href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()["content-type"], "application/pdf");
+  assert.equal((await pdf.body()).subarray(0, 5).toString(), "%PDF-");
+  await page.locator("p.downloads a", { hasText: "HTML" }).click();
+  await page.waitForURL(/quartiersprofil\.html$/);
+  assert.ok((await page.locator("h1").innerText()).startsWith("Quartiersprofil " + name));
 });
 
 test("table view sorts by value and offers the same data as CSV", async () => {
@@ -430,6 +440,7 @@ const AXE_PAGES = [
   "/atlas/koeln?schools=1",
   "/atlas/koeln/tabelle",
   "/atlas/koeln/gebiet/stadtteil/101",
+  "/atlas/koeln/gebiet/stadtteil/101/quartiersprofil.html",
   "/atlas/koeln/schulen",
   "/atlas/hamburg",
   "/atlas/koeln/indikatoren",
