@@ -229,13 +229,14 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
         .iter()
         .map(|p| import::read_planning_config(p).map(|(config, _)| config).map_err(|e| anyhow::anyhow!("{e}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let profiles = report::ProfileConfig { indicators: Vec::new(), text: None, indices: indices.clone() };
+    let profiles = report::ProfileConfig { indices: indices.clone(), ..report::ProfileConfig::default() };
+    let reports = report::AtlasReports::new(profiles, report::Style::default()).with_planning(plans.clone());
     let state = web::AppState::new(store)
         .with_catalogue(catalogue)
         .with_targets(targets)
         .with_indices(indices)
         .with_planning(plans)
-        .with_reports(Arc::new(report::AtlasReports::new(profiles, report::Style::default())));
+        .with_reports(Arc::new(reports));
     // Build the atlas before the first visitor asks for it.
     state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

@@ -81,6 +81,10 @@ pub struct ProfilArgs {
     /// Index configurations (Sozialmonitoring, with a `[store]` table) whose class each area shows.
     #[arg(long = "index")]
     pub indices: Vec<PathBuf>,
+    /// Schulentwicklungsplanungen (TOML, as for `bimo planung`) whose forecasts each area shows for
+    /// its schools.
+    #[arg(long = "planung")]
+    pub plans: Vec<PathBuf>,
     /// An SVG logo for the title.
     #[arg(long)]
     pub logo: Option<PathBuf>,
@@ -123,7 +127,7 @@ fn profiles(args: &ProfilArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let catalogue = import::read_catalogue(&args.catalogue)
         .map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
-    let config = report::ProfileConfig {
+    let mut config = report::ProfileConfig {
         indicators: args.indikatoren.clone(),
         text: args
             .text
@@ -131,9 +135,16 @@ fn profiles(args: &ProfilArgs) -> anyhow::Result<Outcome> {
             .map(|p| Ok::<_, anyhow::Error>(report::Narrative { origin: p.display().to_string(), text: read(p)? }))
             .transpose()?,
         indices: crate::index::definitions(&args.indices)?,
+        forecasts: Vec::new(),
     };
     let style = report::Style { accent: args.akzent.clone(), logo: args.logo.as_deref().map(read).transpose()? };
     let atlas = atlas(&args.data_dir, catalogue, args.bis_release)?;
+    let plans = args
+        .plans
+        .iter()
+        .map(|p| import::read_planning_config(p).map(|(c, _)| c).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    config.forecasts = report::school_forecasts(&atlas, &plans)?;
     let k = atlas.kommune(&args.kommune).with_context(|| format!("Kommune {} is not in the store", args.kommune))?;
     let layer = k
         .data

@@ -5,19 +5,26 @@ use web::AppError;
 use web::atlas::Atlas;
 use web::reports::{ReportFormat, Reports};
 
-use crate::{BuildError, ProfileConfig, Style, build_profile, html, pdf};
+use crate::{BuildError, ProfileConfig, Style, build_profile, html, pdf, school_forecasts};
 
 /// Quartiersprofile for the atlas, with one configuration and one style for every area.
 #[derive(Debug, Clone)]
 pub struct AtlasReports {
     config: ProfileConfig,
     style: Style,
+    plans: Vec<import::PlanningConfig>,
 }
 
 impl AtlasReports {
     /// Profiles built with `config`, typeset in `style`.
     pub fn new(config: ProfileConfig, style: Style) -> AtlasReports {
-        AtlasReports { config, style }
+        AtlasReports { config, style, plans: Vec::new() }
+    }
+
+    /// The same, showing the forecasts of these Schulentwicklungsplanungen for the schools in the
+    /// area, computed from the atlas of each request.
+    pub fn with_planning(self, plans: Vec<import::PlanningConfig>) -> AtlasReports {
+        AtlasReports { plans, ..self }
     }
 }
 
@@ -30,7 +37,10 @@ impl Reports for AtlasReports {
         area: &str,
         format: ReportFormat,
     ) -> Result<Vec<u8>, AppError> {
-        let profile = build_profile(atlas, kommune, layer, area, &self.config).map_err(|e| match e {
+        let plans: Vec<import::PlanningConfig> = self.plans.iter().filter(|p| p.kommune == kommune).cloned().collect();
+        let forecasts = school_forecasts(atlas, &plans).map_err(|e| AppError::Internal(e.to_string()))?;
+        let config = ProfileConfig { forecasts, ..self.config.clone() };
+        let profile = build_profile(atlas, kommune, layer, area, &config).map_err(|e| match e {
             BuildError::UnknownKommune(_) | BuildError::UnknownLayer { .. } | BuildError::UnknownArea { .. } => {
                 AppError::NotFound(e.to_string())
             }

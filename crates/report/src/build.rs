@@ -11,7 +11,8 @@ use web::atlas::{Atlas, KommuneAtlas};
 use web::indicators::value_text;
 use web::monitoring::IndexDefinition;
 
-use crate::document::Narrative;
+use crate::document::{Narrative, Table};
+use crate::forecasts::{SchoolForecast, school_year};
 use crate::model::{Figure, IndicatorLine, MethodNote, MonitoringClass, Profile, ReleaseNote, School};
 use crate::placeholder;
 
@@ -25,6 +26,9 @@ pub struct ProfileConfig {
     pub text: Option<Narrative>,
     /// Sozialmonitoring indices; those on the profile's Kommune and layer give the area's class.
     pub indices: Vec<IndexDefinition>,
+    /// Forecasts of the schools of Schulentwicklungsplanungen ([`crate::school_forecasts`]); those of
+    /// the schools in the area are shown.
+    pub forecasts: Vec<SchoolForecast>,
 }
 
 /// Why a profile cannot be built.
@@ -94,6 +98,14 @@ pub enum BuildError {
         /// The chapter's title.
         chapter: String,
         /// What is wrong with its figure or table.
+        reason: String,
+    },
+    /// A Schulentwicklungsplanung cannot be computed.
+    #[error("Schulentwicklungsplanung {plan}: {reason}")]
+    Planning {
+        /// The plan's title.
+        plan: String,
+        /// Why.
         reason: String,
     },
     /// A Sozialmonitoring index cannot be computed.
@@ -277,6 +289,14 @@ pub fn build_profile(
         })
         .collect();
     let monitoring = monitoring(k, &atlas.catalogue, lv, a, &config.indices)?;
+    let planning = planning_tables(k.data.kommune.key.as_str(), &schools, &config.forecasts);
+    used.extend(
+        config
+            .forecasts
+            .iter()
+            .filter(|f| f.kommune == k.data.kommune.key.as_str() && schools.iter().any(|s| s.key == f.school))
+            .flat_map(|f| f.releases.iter().copied()),
+    );
     let text = config.text.as_ref().map(|t| placeholder::bind_profile(t, k, &atlas.catalogue, lv, a)).transpose()?;
 
     used.sort();
@@ -313,6 +333,7 @@ pub fn build_profile(
         age,
         schools,
         monitoring,
+        planning,
         text,
         releases,
         methods,
@@ -540,4 +561,86 @@ fn monitoring(
         out.push(MonitoringClass { index: def.title.clone(), period: period.to_string(), class });
     }
     Ok(out)
+}
+
+/// Per plan, the forecasts of the schools located in the area (base run): pupils and utilisation in
+/// the first and the last forecast year, and the places free or missing at the end.
+fn planning_tables(kommune: &str, schools: &[School], forecasts: &[SchoolForecast]) -> Vec<Table> {
+    let mut plans: Vec<&str> = forecasts.iter().filter(|f| f.kommune == kommune).map(|f| f.plan.as_str()).collect();
+    plans.dedup();
+    plans
+        .into_iter()
+        .filter_map(|plan| {
+            let lines: Vec<(&School, &SchoolForecast)> = schools
+                .iter()
+                .filter_map(|s| {
+                    Some((s, forecasts.iter().find(|f| f.kommune == kommune && f.plan == plan && f.school == s.key)?))
+                })
+                .collect();
+            let (_, f) = lines.first()?;
+            let (first, last) = (school_year(f.first.0), school_year(f.last.0));
+            let pct = |x: f64| format!("{} %", render::format_de(100.0 * x, 0));
+            Some(Table {
+                caption: format!("{plan}: Prognose der Schulen im Gebiet (Basis)"),
+                header: vec![
+                    "Schule".to_owned(),
+                    "Schulform".to_owned(),
+                    format!("Schüler {first}"),
+                    format!("Auslastung {first}"),
+                    format!("Schüler {last}"),
+                    format!("Auslastung {last}"),
+                    format!("Plätze frei (+) / fehlend (−) {last}"),
+                ],
+                numeric: vec![false, false, true, true, true, true, true],
+                rows: lines
+                    .iter()
+                    .map(|(s, f)| {
+                        let balance = render::format_de(f.last.3.abs(), 0);
+                        vec![
+                            s.name.clone(),
+                            f.schulform.clone(),
+                            render::format_de(f.first.1, 0),
+                            pct(f.first.2),
+                            render::format_de(f.last.1, 0),
+                            pct(f.last.2),
+                            if f.last.3 < 0.0 { format!("−{balance}") } else { format!("+{balance}") },
+                        ]
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_planning_table_shows_the_schools_of_the_area_in_the_first_and_last_year() {
+        let schools = [
+            School { key: "100001".into(), name: "Grundschule am Hafen".into(), kind: "Grundschule".into() },
+            School { key: "100002".into(), name: "Gymnasium Altstadt".into(), kind: "Gymnasium".into() },
+        ];
+        let forecast = |kommune: &str, school: &str| SchoolForecast {
+            kommune: kommune.into(),
+            plan: "SEP 2025".into(),
+            school: school.into(),
+            schulform: "Grundschule".into(),
+            first: (2025, 201.4, 0.8392),
+            last: (2034, 260.6, 1.0858, -20.6),
+            releases: Vec::new(),
+        };
+        // The Gymnasium is not in the plan; a school of another Kommune with the same key is ignored.
+        let forecasts = [forecast("anderswo", "100002"), forecast("testdorf", "100001")];
+        let tables = planning_tables("testdorf", &schools, &forecasts);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].header[2..4], ["Schüler 2025/26", "Auslastung 2025/26"]);
+        assert_eq!(tables[0].header[6], "Plätze frei (+) / fehlend (−) 2034/35");
+        assert_eq!(
+            tables[0].rows,
+            [["Grundschule am Hafen", "Grundschule", "201", "84 %", "261", "109 %", "−21"].map(String::from)]
+        );
+        assert!(planning_tables("testdorf", &schools, &forecasts[..1]).is_empty());
+    }
 }

@@ -72,7 +72,7 @@ fn blocks(out: &mut String, items: &[Block]) {
     }
 }
 
-fn table(out: &mut String, no: &mut usize, table: &Table) {
+pub(crate) fn table(out: &mut String, no: &mut usize, table: &Table) {
     *no += 1;
     let _ = writeln!(out, "<table>\n<caption>Tabelle {no}: {}</caption>\n<thead><tr>", esc(&table.caption));
     for (h, numeric) in table.header.iter().zip(&table.numeric) {

@@ -84,7 +84,7 @@ fn blocks(out: &mut String, items: &[Block]) {
     }
 }
 
-fn table(out: &mut String, table: &Table) {
+pub(crate) fn table(out: &mut String, table: &Table) {
     // Names and numbers share the width in fractions (with `auto`, long text would squeeze the
     // numbers or the numbers the names); a column of short labels such as periods takes what it needs.
     let short = |i: usize| table.rows.iter().all(|r| r.get(i).is_none_or(|c| c.chars().count() <= 8));

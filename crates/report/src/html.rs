@@ -155,7 +155,16 @@ pub fn html(p: &Profile, style: &Style) -> String {
         }
         o.push_str("</tbody>\n</table>\n");
     }
-    o.push_str("</section>\n<section aria-labelledby=\"impressum\">\n<h2 id=\"impressum\">Impressum, Quellen und Methoden</h2>\n");
+    o.push_str("</section>\n");
+    if !p.planning.is_empty() {
+        o.push_str("<section aria-labelledby=\"planung\">\n<h2 id=\"planung\">Schulentwicklungsplanung</h2>\n");
+        let mut tables = 0;
+        for table in &p.planning {
+            crate::document_html::table(&mut o, &mut tables, table);
+        }
+        o.push_str("</section>\n");
+    }
+    o.push_str("<section aria-labelledby=\"impressum\">\n<h2 id=\"impressum\">Impressum, Quellen und Methoden</h2>\n");
     let _ = writeln!(
         o,
         "<p>Erstellt mit bimo aus dem eingefrorenen Datenstand der Releases {}. Derselbe Datenstand ergibt dieselbe Datei.</p>",

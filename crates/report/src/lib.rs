@@ -33,6 +33,7 @@ mod compose;
 mod document;
 mod document_html;
 mod document_typst;
+mod forecasts;
 mod html;
 mod markdown;
 mod model;
@@ -49,6 +50,7 @@ pub use document::{
 };
 pub use document_html::document_html;
 pub use document_typst::document_typst_source;
+pub use forecasts::{SchoolForecast, school_forecasts};
 pub use html::html;
 pub use markdown::{Block, Inline};
 pub use model::{Figure, IndicatorLine, MethodNote, MonitoringClass, Profile, ReleaseNote, School, Style};

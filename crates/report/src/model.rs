@@ -30,6 +30,8 @@ pub struct Profile {
     pub schools: Vec<School>,
     /// Sozialmonitoring classes of the area, one per configured index with a result for it.
     pub monitoring: Vec<MonitoringClass>,
+    /// Per Schulentwicklungsplanung, the forecasts of the schools in the area.
+    pub planning: Vec<crate::document::Table>,
     /// Free text of the profile with its placeholders already bound to values.
     pub text: Option<String>,
     /// The frozen snapshot: the releases behind every number, oldest first.

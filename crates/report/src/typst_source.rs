@@ -195,6 +195,12 @@ pub fn typst_source(p: &Profile, style: &Style) -> String {
         }
         o.push_str("))\n\n");
     }
+    if !p.planning.is_empty() {
+        o.push_str("== Schulentwicklungsplanung\n\n");
+        for table in &p.planning {
+            crate::document_typst::table(&mut o, table);
+        }
+    }
     o.push_str("== Impressum, Quellen und Methoden\n\n#set text(size: 8.5pt)\n#set par(justify: false)\n\n");
     let _ = writeln!(
         o,

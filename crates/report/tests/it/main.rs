@@ -210,6 +210,7 @@ fn config() -> ProfileConfig {
             "Jugendquote in {{ indikator:jugendquote }}, Anteil unter 18: {{indikator:anteil_unter18}}.",
         )),
         indices: Vec::new(),
+        forecasts: Vec::new(),
     }
 }
 
