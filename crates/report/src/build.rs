@@ -299,25 +299,7 @@ pub fn build_profile(
     );
     let text = config.text.as_ref().map(|t| placeholder::bind_profile(t, k, &atlas.catalogue, lv, a)).transpose()?;
 
-    used.sort();
-    used.dedup();
-    let releases: Vec<ReleaseNote> = used
-        .iter()
-        .filter_map(|id| k.data.release(*id))
-        .map(|r| ReleaseNote {
-            id: r.id.0,
-            title: r.title.clone(),
-            source: r.provenance.source.clone(),
-            licence: r.provenance.licence.clone(),
-            sha256: r.sha256.clone(),
-        })
-        .collect();
-    let date = used
-        .iter()
-        .filter_map(|id| k.data.release(*id))
-        .filter_map(|r| ymd(&r.imported_at))
-        .max()
-        .unwrap_or((2000, 1, 1));
+    let (releases, date) = snapshot_notes(k, used);
     let methods = definitions.iter().map(|d| method(d)).collect();
     Ok(Profile {
         kommune: k.data.kommune.name.clone(),
@@ -341,8 +323,28 @@ pub fn build_profile(
     })
 }
 
+/// The releases behind the numbers, oldest first, and the Datenstand: the import date of the
+/// newest of them.
+pub(crate) fn snapshot_notes(k: &KommuneAtlas, mut used: Vec<ReleaseId>) -> (Vec<ReleaseNote>, (i32, u8, u8)) {
+    used.sort();
+    used.dedup();
+    let releases: Vec<&domain::Release> = used.iter().filter_map(|id| k.data.release(*id)).collect();
+    let date = releases.iter().filter_map(|r| ymd(&r.imported_at)).max().unwrap_or((2000, 1, 1));
+    let notes = releases
+        .into_iter()
+        .map(|r| ReleaseNote {
+            id: r.id.0,
+            title: r.title.clone(),
+            source: r.provenance.source.clone(),
+            licence: r.provenance.licence.clone(),
+            sha256: r.sha256.clone(),
+        })
+        .collect();
+    (notes, date)
+}
+
 /// Year, month and day of an RFC 3339 time stamp.
-pub(crate) fn ymd(stamp: &str) -> Option<(i32, u8, u8)> {
+fn ymd(stamp: &str) -> Option<(i32, u8, u8)> {
     let y = stamp.get(0..4)?.parse().ok()?;
     let m = stamp.get(5..7)?.parse().ok()?;
     let d = stamp.get(8..10)?.parse().ok()?;

@@ -17,11 +17,11 @@ use store::LayerVersion;
 use web::atlas::{Atlas, KommuneAtlas};
 use web::indicators::value_text;
 
-use crate::build::{BuildError, method, ymd};
+use crate::build::{BuildError, method, snapshot_notes};
 use crate::changes::{city_changes, largest_changes};
 use crate::document::{Chapter, Content, Document, DocumentInput, ElementSpec, Narrative, Stand, StandValue, Table};
 use crate::markdown::{self, Block, Inline, line_column};
-use crate::model::{Figure, ReleaseNote};
+use crate::model::Figure;
 use crate::placeholder::{definition, substitute};
 
 /// How many area changes the chapter "Veränderungen" lists.
@@ -560,26 +560,7 @@ pub fn build_document(atlas: &Atlas, input: &DocumentInput) -> Result<Document, 
     }
     chapters.push(changes_chapter(&mut c, &values, input.previous.as_ref()));
 
-    let mut used = c.used;
-    used.sort();
-    used.dedup();
-    let releases: Vec<ReleaseNote> = used
-        .iter()
-        .filter_map(|id| k.data.release(*id))
-        .map(|r| ReleaseNote {
-            id: r.id.0,
-            title: r.title.clone(),
-            source: r.provenance.source.clone(),
-            licence: r.provenance.licence.clone(),
-            sha256: r.sha256.clone(),
-        })
-        .collect();
-    let date = used
-        .iter()
-        .filter_map(|id| k.data.release(*id))
-        .filter_map(|r| ymd(&r.imported_at))
-        .max()
-        .unwrap_or((2000, 1, 1));
+    let (releases, date) = snapshot_notes(k, c.used);
     let last_release = k.data.releases.iter().map(|r| r.id.0).max().unwrap_or(0);
     let methods = indicators.iter().map(|d| method(d)).collect();
     let (y, m, day) = date;
