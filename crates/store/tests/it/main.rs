@@ -103,6 +103,30 @@ fn a_corrected_release_wins_and_the_old_one_stays_queryable() {
 }
 
 #[test]
+fn the_snapshot_as_of_a_release_is_the_one_read_then() {
+    let store = Store::open_in_memory().unwrap();
+    store.import(release("Quartiere", Audience::Public, layer())).unwrap();
+    let first = store.import(release("Einwohner", Audience::Public, einwohner(&[("1", 100.0), ("2", 200.0)]))).unwrap();
+    let then = store.snapshot(Audience::Public).unwrap();
+    store.import(release("Einwohner korrigiert", Audience::Public, einwohner(&[("2", 210.0)]))).unwrap();
+    let as_of = store.snapshot_as_of(Audience::Public, first).unwrap();
+    let cells = |s: &store::Snapshot| -> Vec<(String, f64, i64)> {
+        let mut cells: Vec<(String, f64, i64)> = s
+            .kommune("testdorf")
+            .unwrap()
+            .observations
+            .iter()
+            .map(|o| (o.observation.area.to_string(), o.observation.value.number().unwrap(), o.release.0))
+            .collect();
+        cells.sort_by(|a, b| a.0.cmp(&b.0));
+        cells
+    };
+    assert_eq!(cells(&as_of), cells(&then));
+    assert_eq!(cells(&as_of), [("1".into(), 100.0, first.0), ("2".into(), 200.0, first.0)]);
+    assert_eq!(as_of.kommune("testdorf").unwrap().releases.len(), 2, "the correction is not yet there");
+}
+
+#[test]
 fn internal_releases_are_hidden_from_the_public() {
     let store = Store::open_in_memory().unwrap();
     store.import(release("Quartiere", Audience::Public, layer())).unwrap();
