@@ -136,14 +136,14 @@ pub fn html(p: &Profile, style: &Style) -> String {
     }
     let _ = writeln!(
         o,
-        "<section aria-labelledby=\"schulen\">\n<h2 id=\"schulen\">Schulen im Gebiet ({})</h2>",
+        "<section aria-labelledby=\"schulen\">\n<h2 id=\"schulen\">Schulen und Einrichtungen im Gebiet ({})</h2>",
         p.schools.len()
     );
     if p.schools.is_empty() {
-        o.push_str("<p>Keine Schule liegt in diesem Gebiet.</p>\n");
+        o.push_str("<p>Keine Schule oder andere Einrichtung liegt in diesem Gebiet.</p>\n");
     } else {
-        let _ = writeln!(o, "<table>\n<caption>Schulen in {}</caption>", esc(&p.area_name));
-        o.push_str("<thead><tr><th scope=\"col\">Schulnummer</th><th scope=\"col\">Name</th><th scope=\"col\">Schulform</th></tr></thead>\n<tbody>\n");
+        let _ = writeln!(o, "<table>\n<caption>Schulen und Einrichtungen in {}</caption>", esc(&p.area_name));
+        o.push_str("<thead><tr><th scope=\"col\">Nummer</th><th scope=\"col\">Name</th><th scope=\"col\">Art</th></tr></thead>\n<tbody>\n");
         for s in &p.schools {
             let _ = writeln!(
                 o,

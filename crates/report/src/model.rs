@@ -26,7 +26,7 @@ pub struct Profile {
     pub time_series: Option<Figure>,
     /// The age structure.
     pub age: Option<Figure>,
-    /// Schools located in the area.
+    /// Schools and other institutions (of any collection) located in the area.
     pub schools: Vec<School>,
     /// Sozialmonitoring classes of the area, one per configured index with a result for it.
     pub monitoring: Vec<MonitoringClass>,

@@ -180,16 +180,16 @@ pub fn typst_source(p: &Profile, style: &Style) -> String {
             let _ = writeln!(o, "- {}\n", t(&format!("{} {}: {}", c.index, c.period, c.class)));
         }
     }
-    let _ = writeln!(o, "== Schulen im Gebiet ({})\n", p.schools.len());
+    let _ = writeln!(o, "== Schulen und Einrichtungen im Gebiet ({})\n", p.schools.len());
     if p.schools.is_empty() {
-        o.push_str("Keine Schule liegt in diesem Gebiet.\n\n");
+        o.push_str("Keine Schule oder andere Einrichtung liegt in diesem Gebiet.\n\n");
     } else {
         let _ = writeln!(
             o,
             "#figure(kind: table, caption: [{}], table(columns: (auto, 1fr, auto), align: left,",
-            t(&format!("Schulen in {}", p.area_name))
+            t(&format!("Schulen und Einrichtungen in {}", p.area_name))
         );
-        o.push_str("  table.header([*Schulnummer*], [*Name*], [*Schulform*]),\n");
+        o.push_str("  table.header([*Nummer*], [*Name*], [*Art*]),\n");
         for s in &p.schools {
             let _ = writeln!(o, "  [{}], [{}], [{}],", t(&s.key), t(&s.name), t(&s.kind));
         }
