@@ -7,6 +7,7 @@ mod planning;
 mod planning_data;
 mod reports;
 mod school_index;
+mod statistikstelle;
 mod synthetic;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,433 @@
+//! Runs a [`Spec`] on Apache DataFusion: registers the record files (checked against their kind's
+//! columns), checks the records of the years used (a person twice in one year, a value out of
+//! range, an unknown residence area), links pupils across school years by pseudonym, and counts
+//! each table's records by residence and dimensions.
+//!
+//! Safety settings (securing-datafusion.md): only the curated sources are registered, the SQL is
+//! generated from the typed specification and runs with DDL, DML and statements switched off, the
+//! URL table stays off, and memory and spill space are limited. DataFusion is no authorisation
+//! boundary: which records are read and what leaves the office is decided here and in
+//! [`crate::release`].
+
+use std::path::Path;
+
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SQLOptions, SessionConfig, SessionContext};
+
+use crate::records::{ColumnType, Kind, admits};
+use crate::spec::{DISTRICTS, Filter, Literal, Spec, TRANSITIONS, TableSpec};
+use crate::{Areas, Error};
+
+/// Limits of the query engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Parallel partitions (threads).
+    pub partitions: usize,
+    /// Memory the engine may use before it spills to disk, in bytes.
+    pub memory: usize,
+    /// Disk space for spilling, in bytes.
+    pub spill: u64,
+}
+
+/// One table's counts: the residence code (as in the records) and the dimension codes, and the
+/// number of records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// The rows.
+    pub rows: Vec<(Vec<String>, u64)>,
+}
+
+/// How the records of the transitions were linked: (side, status, records).
+pub type Linkage = Vec<(String, String, u64)>;
+
+/// What the engine computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregates {
+    /// Per table of the specification, in order.
+    pub tables: Vec<Counts>,
+    /// How the records of the transitions were linked, if the specification has them.
+    pub linkage: Option<Linkage>,
+    /// Pupils of a Grundschule whose residence area has no Schulbezirk, if asked for.
+    pub without_district: Option<u64>,
+}
+
+fn sql_options() -> SQLOptions {
+    SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false)
+}
+
+fn literal(v: &Literal) -> String {
+    match v {
+        Literal::Integer(i) => i.to_string(),
+        Literal::Boolean(b) => b.to_string(),
+        Literal::Text(t) => format!("'{}'", t.replace('\'', "''")),
+    }
+}
+
+/// A column as a dimension code: text as is (`ohne` if empty), numbers as digits, yes/no as
+/// `ja`/`nein`.
+fn code(column: &str, ty: ColumnType) -> String {
+    match ty {
+        ColumnType::Boolean => format!("CASE WHEN \"{column}\" THEN 'ja' ELSE 'nein' END"),
+        _ => format!("COALESCE(CAST(\"{column}\" AS VARCHAR), 'ohne')"),
+    }
+}
+
+fn condition(f: &Filter) -> String {
+    match f {
+        Filter::In { column, values } => {
+            format!("\"{column}\" IN ({})", values.iter().map(literal).collect::<Vec<_>>().join(", "))
+        }
+        Filter::Range { column, from, to } => format!("\"{column}\" BETWEEN {from} AND {to}"),
+    }
+}
+
+/// Whether a file starts and ends with Parquet's magic bytes.
+fn is_parquet(path: &Path) -> Result<bool, Error> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len < 12 {
+        return Ok(false);
+    }
+    let mut head = [0; 4];
+    let mut tail = [0; 4];
+    file.read_exact(&mut head).map_err(|e| Error::io(path, e))?;
+    file.seek(SeekFrom::End(-4)).map_err(|e| Error::io(path, e))?;
+    file.read_exact(&mut tail).map_err(|e| Error::io(path, e))?;
+    Ok(&head == b"PAR1" && &tail == b"PAR1")
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Registers a record file under `name`; checks that a Parquet file is one and has the kind's
+/// columns with fitting types.
+async fn register(ctx: &SessionContext, name: &str, path: &Path, kind: Kind) -> Result<(), Error> {
+    let file = path.display().to_string();
+    let location = path.to_str().ok_or_else(|| Error::input(&file, None, None, "the path is not UTF-8".into()))?;
+    let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    if is_csv(path) {
+        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        let semicolons = header.iter().filter(|b| **b == b';').count();
+        let commas = header.iter().filter(|b| **b == b',').count();
+        let delimiter = if semicolons >= commas { b';' } else { b',' };
+        let names: Vec<String> = String::from_utf8_lossy(header)
+            .trim_end_matches('\r')
+            .split(delimiter as char)
+            .map(|h| h.trim().to_owned())
+            .collect();
+        let expected: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+        if names != expected {
+            return Err(Error::input(
+                &file,
+                Some(1),
+                None,
+                format!("the header must be {} (got {})", expected.join(";"), names.join(";")),
+            ));
+        }
+        let schema = kind.schema();
+        let options =
+            CsvReadOptions::new().has_header(true).delimiter(delimiter).schema(&schema).file_extension(&extension);
+        ctx.register_csv(name, location, options).await?;
+        return Ok(());
+    }
+    if !is_parquet(path)? {
+        return Err(Error::input(
+            &file,
+            None,
+            None,
+            "not a Parquet file (no PAR1 magic bytes at its start and end); give CSV files the extension .csv".into(),
+        ));
+    }
+    let options = ParquetReadOptions::default().file_extension(&extension);
+    ctx.register_parquet(name, location, options).await.map_err(|e| Error::input(&file, None, None, e.to_string()))?;
+    let schema = ctx.table_provider(name).await?.schema();
+    for c in kind.columns() {
+        let Ok(field) = schema.field_with_name(c.name) else {
+            return Err(Error::input(
+                &file,
+                None,
+                Some(c.name),
+                format!("column missing (a {} file needs it)", kind.name()),
+            ));
+        };
+        if !admits(c.ty, field.data_type()) {
+            return Err(Error::input(
+                &file,
+                None,
+                Some(c.name),
+                format!("type {} does not hold {:?} values", field.data_type(), c.ty),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The text of column `i` of a batch, row by row.
+fn texts(batch: &RecordBatch, i: usize) -> Result<Vec<String>, Error> {
+    let column = cast(batch.column(i), &DataType::Utf8)?;
+    let strings = column.as_string::<i32>();
+    Ok((0..strings.len())
+        .map(|r| if strings.is_null(r) { String::new() } else { strings.value(r).to_owned() })
+        .collect())
+}
+
+fn counts(batch: &RecordBatch, i: usize) -> Result<Vec<u64>, Error> {
+    let column = cast(batch.column(i), &DataType::Int64)?;
+    Ok(column.as_primitive::<Int64Type>().values().iter().map(|v| *v as u64).collect())
+}
+
+/// A session with the engine's limits and nothing registered.
+fn session(limits: &Limits) -> Result<SessionContext, Error> {
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_limit(limits.memory, 1.0)
+        .with_max_temp_directory_size(limits.spill)
+        .build_arc()?;
+    let config = SessionConfig::new().with_target_partitions(limits.partitions.max(1));
+    Ok(SessionContext::new_with_config_rt(config, runtime))
+}
+
+/// The engine of one run.
+struct Run<'a> {
+    spec: &'a Spec,
+    ctx: SessionContext,
+    limits: Limits,
+}
+
+impl Run<'_> {
+    async fn query(&self, sql: &str) -> Result<Vec<RecordBatch>, Error> {
+        Ok(self.ctx.sql_with_options(sql, sql_options()).await?.collect().await?)
+    }
+
+    /// The first rows (1-based, or CSV lines) of a source's file that satisfy `predicate`.
+    async fn locate(&self, source: &str, predicate: &str, n: usize) -> Result<Vec<String>, Error> {
+        let s = &self.spec.sources[source];
+        let ctx = session(&Limits { partitions: 1, ..self.limits })?;
+        register(&ctx, "quelle", &s.file, s.kind).await?;
+        let sql = format!(
+            "SELECT n FROM (SELECT row_number() OVER () AS n, * FROM quelle) WHERE {predicate} ORDER BY n LIMIT {n}"
+        );
+        let batches = ctx.sql_with_options(&sql, sql_options()).await?.collect().await?;
+        let mut rows = Vec::new();
+        for b in &batches {
+            for n in counts(b, 0)? {
+                rows.push(if is_csv(&s.file) { format!("line {}", n + 1) } else { format!("row {n}") });
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn error_at(&self, source: &str, predicate: &str, column: &str, message: String) -> Error {
+        let at = match self.locate(source, predicate, 2).await {
+            Ok(rows) if !rows.is_empty() => Some(rows.join(" and ")),
+            _ => None,
+        };
+        let file = self.spec.sources[source].file.display().to_string();
+        Error::Input { file, at, column: Some(column.to_owned()), message }
+    }
+
+    /// Checks the records of the years used: required values present, values in range, each
+    /// person once per year, every residence area known.
+    async fn check(&self, source: &str, years: &[i32], areas: &Areas) -> Result<(), Error> {
+        let kind = self.spec.sources[source].kind;
+        let year_column = kind.year_column();
+        let in_years =
+            format!("\"{year_column}\" IN ({})", years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "));
+        for c in kind.columns() {
+            let mut bad = Vec::new();
+            if !c.nullable {
+                bad.push(format!("\"{}\" IS NULL", c.name));
+            }
+            if let Some((from, to)) = c.range {
+                bad.push(format!("\"{}\" NOT BETWEEN {from} AND {to}", c.name));
+            }
+            if bad.is_empty() {
+                continue;
+            }
+            let predicate = format!("({in_years} OR \"{year_column}\" IS NULL) AND ({})", bad.join(" OR "));
+            let sql =
+                format!("SELECT count(*), min(\"{}\"), max(\"{}\") FROM {source} WHERE {predicate}", c.name, c.name);
+            let batches = self.query(&sql).await?;
+            let n = batches.first().map(|b| counts(b, 0)).transpose()?.and_then(|c| c.first().copied()).unwrap_or(0);
+            if n > 0 {
+                let message = match c.range {
+                    Some((from, to)) => format!("{n} records empty or out of the range {from}–{to}"),
+                    None => format!("{n} records without a value"),
+                };
+                return Err(self.error_at(source, &predicate, c.name, message).await);
+            }
+        }
+        let [person, year] = kind.key();
+        let sql = format!(
+            "SELECT \"{person}\", \"{year}\", count(*) FROM {source} WHERE {in_years} GROUP BY 1, 2 HAVING count(*) > 1 LIMIT 1"
+        );
+        for b in self.query(&sql).await? {
+            if b.num_rows() > 0 {
+                let (who, when, n) = (texts(&b, 0)?[0].clone(), texts(&b, 1)?[0].clone(), counts(&b, 2)?[0]);
+                let predicate = format!("\"{person}\" = '{}' AND \"{year}\" = {when}", who.replace('\'', "''"));
+                let message =
+                    format!("{person} {who} appears {n} times in {year} {when}; a person has one record a year");
+                return Err(self.error_at(source, &predicate, person, message).await);
+            }
+        }
+        let sql = format!("SELECT DISTINCT wohngebiet FROM {source} WHERE {in_years}");
+        for b in self.query(&sql).await? {
+            for code in texts(&b, 0)? {
+                if areas.ancestor(&code, &self.spec.run.ebene).is_none() {
+                    let predicate = format!("wohngebiet = '{}' AND {in_years}", code.replace('\'', "''"));
+                    let message =
+                        format!("unknown area {code:?}: not in the areas file below the layer {}", self.spec.run.ebene);
+                    return Err(self.error_at(source, &predicate, "wohngebiet", message).await);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers the derived source of transitions and returns how its records were linked.
+    async fn transitions(&self) -> Result<Option<Linkage>, Error> {
+        let Some(t) = &self.spec.transitions else { return Ok(None) };
+        let (src, year) = (&t.quelle, self.spec.run.schuljahr);
+        let (from, to) = (t.von_klasse, t.nach_klasse);
+        let sql = format!(
+            "SELECT a.wohngebiet, a.schule AS herkunft_schule, a.schulform AS herkunft_schulform, \
+             b.schule AS ziel_schule, b.schulform AS ziel_schulform, a.geschlecht, \
+             a.familiensprache_nicht_deutsch, a.foerderschwerpunkt \
+             FROM {src} a JOIN {src} b ON a.pseudonym = b.pseudonym \
+             WHERE a.schuljahr = {} AND a.klasse = {from} AND b.schuljahr = {year} AND b.klasse = {to}",
+            year - 1
+        );
+        let view = self.ctx.sql_with_options(&sql, sql_options()).await?.into_view();
+        self.ctx.register_table(TRANSITIONS, view)?;
+        let sql = format!(
+            "SELECT 'Klasse {from} {prev}' AS seite, CASE WHEN b.pseudonym IS NULL THEN 'ohne Datensatz {year}' \
+             WHEN b.klasse = {to} THEN 'verknüpft' WHEN b.klasse = a.klasse THEN 'wiederholt' \
+             ELSE 'andere Klasse' END AS status, count(*) \
+             FROM (SELECT pseudonym, klasse FROM {src} WHERE schuljahr = {prev} AND klasse = {from}) a \
+             LEFT JOIN (SELECT pseudonym, klasse FROM {src} WHERE schuljahr = {year}) b ON a.pseudonym = b.pseudonym \
+             GROUP BY 1, 2 \
+             UNION ALL \
+             SELECT 'Klasse {to} {year}' AS seite, CASE WHEN a.pseudonym IS NULL THEN 'ohne Datensatz {prev}' \
+             WHEN a.klasse = {from} THEN 'verknüpft' ELSE 'andere Klasse' END AS status, count(*) \
+             FROM (SELECT pseudonym FROM {src} WHERE schuljahr = {year} AND klasse = {to}) b \
+             LEFT JOIN (SELECT pseudonym, klasse FROM {src} WHERE schuljahr = {prev}) a ON a.pseudonym = b.pseudonym \
+             GROUP BY 1, 2 ORDER BY 1, 2",
+            prev = year - 1
+        );
+        let mut linkage = Vec::new();
+        for b in self.query(&sql).await? {
+            let (side, status, n) = (texts(&b, 0)?, texts(&b, 1)?, counts(&b, 2)?);
+            for ((side, status), n) in side.into_iter().zip(status).zip(n) {
+                linkage.push((side, status, n));
+            }
+        }
+        linkage.sort();
+        Ok(Some(linkage))
+    }
+
+    /// Registers the derived source of Grundschule pupils with their Schulbezirk; returns the
+    /// pupils whose residence area has none.
+    async fn districts(&self) -> Result<Option<u64>, Error> {
+        let Some(d) = &self.spec.districts else { return Ok(None) };
+        let file = d.datei.display().to_string();
+        let location =
+            d.datei.to_str().ok_or_else(|| Error::input(&file, None, None, "the path is not UTF-8".into()))?;
+        let schema = Schema::new(vec![
+            Field::new("wohngebiet", DataType::Utf8, false),
+            Field::new("schule", DataType::Utf8, false),
+        ]);
+        let extension = d.datei.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+        let options = CsvReadOptions::new().has_header(true).delimiter(b';').schema(&schema).file_extension(&extension);
+        self.ctx.register_csv("bezirke", location, options).await?;
+        let duplicates = self.query("SELECT wohngebiet FROM bezirke GROUP BY 1 HAVING count(*) > 1 LIMIT 1").await?;
+        if let Some(code) = duplicates.iter().find(|b| b.num_rows() > 0).map(|b| texts(b, 0)).transpose()? {
+            let message = format!("area {:?} has two Schulbezirke", code[0]);
+            return Err(Error::input(&file, None, Some("wohngebiet"), message));
+        }
+        let sql = format!(
+            "SELECT s.*, d.schule AS bezirksschule, CASE WHEN d.schule IS NULL THEN 'ohne' \
+             WHEN d.schule = s.schule THEN 'eigener' ELSE 'fremder' END AS schulbezirk \
+             FROM {} s LEFT JOIN bezirke d ON s.wohngebiet = d.wohngebiet \
+             WHERE s.schulform = 'Grundschule' AND s.schuljahr = {}",
+            d.quelle, self.spec.run.schuljahr
+        );
+        let view = self.ctx.sql_with_options(&sql, sql_options()).await?.into_view();
+        self.ctx.register_table(DISTRICTS, view)?;
+        let batches = self.query("SELECT count(*) FROM schulbezirk WHERE schulbezirk = 'ohne'").await?;
+        Ok(Some(batches.first().map(|b| counts(b, 0)).transpose()?.and_then(|c| c.first().copied()).unwrap_or(0)))
+    }
+
+    async fn table(&self, t: &TableSpec) -> Result<Counts, Error> {
+        let mut select = vec!["wohngebiet".to_owned()];
+        for d in &t.dimensions {
+            let ty =
+                self.spec.column_type(&t.source, d).map_err(|message| Error::Spec { file: t.name.clone(), message })?;
+            select.push(code(d, ty));
+        }
+        let mut conditions: Vec<String> = t.filters.iter().map(condition).collect();
+        if t.source != TRANSITIONS && t.source != DISTRICTS {
+            let year = self.spec.sources[&t.source].kind.year_column();
+            conditions.push(format!("\"{year}\" = {}", self.spec.run.schuljahr));
+        }
+        let groups: Vec<String> = (1..=select.len()).map(|i| i.to_string()).collect();
+        let sql = format!(
+            "SELECT {}, count(*) FROM {} {} GROUP BY {}",
+            select.join(", "),
+            t.source,
+            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) },
+            groups.join(", ")
+        );
+        let mut rows = Vec::new();
+        let k = select.len();
+        for b in self.query(&sql).await? {
+            let columns = (0..k).map(|i| texts(&b, i)).collect::<Result<Vec<_>, _>>()?;
+            for (r, n) in counts(&b, k)?.into_iter().enumerate() {
+                rows.push((columns.iter().map(|c| c[r].clone()).collect(), n));
+            }
+        }
+        rows.sort();
+        Ok(Counts { rows })
+    }
+}
+
+/// Runs the specification: registers and checks the sources, links, and counts every table.
+pub async fn aggregate(spec: &Spec, areas: &Areas, limits: Limits) -> Result<Aggregates, Error> {
+    let run = Run { spec, ctx: session(&limits)?, limits };
+    for (name, s) in &spec.sources {
+        register(&run.ctx, name, &s.file, s.kind).await?;
+    }
+    let year = spec.run.schuljahr;
+    for name in spec.sources.keys() {
+        let linked = spec.transitions.as_ref().is_some_and(|t| &t.quelle == name);
+        let years = if linked { vec![year - 1, year] } else { vec![year] };
+        run.check(name, &years, areas).await?;
+    }
+    let linkage = run.transitions().await?;
+    let without_district = run.districts().await?;
+    let mut tables = Vec::new();
+    for t in &spec.tables {
+        tables.push(run.table(t).await?);
+    }
+    Ok(Aggregates { tables, linkage, without_district })
+}
+
+/// [`aggregate`] on a runtime of its own (DataFusion's advice: keep query work off other
+/// runtimes).
+pub fn aggregate_blocking(spec: &Spec, areas: &Areas, limits: Limits) -> Result<Aggregates, Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(limits.partitions.max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io { path: "tokio runtime".into(), source: e })?;
+    runtime.block_on(aggregate(spec, areas, limits))
+}
+
+/// The default limits: every core, 4 GiB of memory, 8 GiB of spill space.
+pub fn default_limits() -> Limits {
+    Limits { partitions: std::thread::available_parallelism().map_or(2, |n| n.get()), memory: 4 << 30, spill: 8 << 30 }
+}

@@ -1,0 +1,399 @@
+//! The table specification (TOML): the sources, the tables with their dimensions and filters, the
+//! layer residence is aggregated to, the release's metadata and the disclosure settings. Parsed
+//! once into typed values; every name it uses is checked against the columns of its source.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::Error;
+use crate::records::{ColumnType, Kind};
+
+/// The derived source of linked transitions between two school years.
+pub const TRANSITIONS: &str = "uebergaenge";
+/// The derived source of pupils with their Schulbezirk.
+pub const DISTRICTS: &str = "schulbezirk";
+
+/// A parsed table specification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// The release and the run.
+    pub run: Run,
+    /// Disclosure control.
+    pub disclosure: DisclosureSettings,
+    /// The record files by name.
+    pub sources: BTreeMap<String, Source>,
+    /// The linked transitions between two school years, if asked for.
+    pub transitions: Option<Transitions>,
+    /// The Schulbezirke, if asked for.
+    pub districts: Option<Districts>,
+    /// The tables, in file order.
+    pub tables: Vec<TableSpec>,
+}
+
+/// The release metadata and what the run covers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    /// The Kommune's key in the store.
+    pub kommune: String,
+    /// Its name.
+    pub kommune_name: String,
+    /// Its Amtlicher Gemeindeschlüssel, if given.
+    pub ags: Option<String>,
+    /// The release title.
+    pub titel: String,
+    /// The source named in the release.
+    pub quelle: String,
+    /// The licence; `intern` by default.
+    #[serde(default = "internal_licence")]
+    pub lizenz: String,
+    /// The audience of the release: `internal` by default.
+    #[serde(default = "internal")]
+    pub publikum: String,
+    /// The school year (2024 is 2024/25) and calendar year of the records aggregated.
+    pub schuljahr: i32,
+    /// The areas file (relative to the specification).
+    pub gebiete: PathBuf,
+    /// The layer residence is aggregated to, e.g. `stadtteil`.
+    pub ebene: String,
+}
+
+fn internal() -> String {
+    "internal".into()
+}
+
+fn internal_licence() -> String {
+    "intern".into()
+}
+
+/// Disclosure settings (METHODS.md §5).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureSettings {
+    /// Minimum frequency: cells with 1 to N−1 cases are primary suppressed.
+    #[serde(default = "three")]
+    pub mindestfallzahl: u64,
+    /// The width an attacker's interval must have at least.
+    #[serde(default = "one")]
+    pub schutzbreite: f64,
+    /// The width in per cent of the cell's value; the larger applies.
+    #[serde(default)]
+    pub schutzbreite_prozent: f64,
+    /// Round published values to this base (5, 10).
+    pub runden: Option<u64>,
+}
+
+fn three() -> u64 {
+    3
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Default for DisclosureSettings {
+    fn default() -> Self {
+        DisclosureSettings { mindestfallzahl: 3, schutzbreite: 1.0, schutzbreite_prozent: 0.0, runden: None }
+    }
+}
+
+/// A record file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The file (Parquet, or CSV by its extension `.csv`).
+    pub file: PathBuf,
+    /// The kind of records.
+    pub kind: Kind,
+}
+
+/// Pupils followed from one school year to the next by pseudonym.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transitions {
+    /// The pupil source.
+    pub quelle: String,
+    /// The grade in the year before.
+    pub von_klasse: i32,
+    /// The grade in the run's year.
+    pub nach_klasse: i32,
+}
+
+/// The Schulbezirk of every residence area (CSV `wohngebiet;schule`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Districts {
+    /// The pupil source.
+    pub quelle: String,
+    /// The file (relative to the specification).
+    pub datei: PathBuf,
+}
+
+/// One output table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableSpec {
+    /// Its name (for messages and the audit).
+    pub name: String,
+    /// The source: a record file, [`TRANSITIONS`] or [`DISTRICTS`].
+    pub source: String,
+    /// The variable key in the release; tables of one variable must count the same records.
+    pub variable: String,
+    /// The variable's label.
+    pub label: String,
+    /// The dimensions besides residence, each a column of the source.
+    pub dimensions: Vec<String>,
+    /// The filters, all of which a record must pass.
+    pub filters: Vec<Filter>,
+}
+
+/// A filter on one column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// The column is one of the values.
+    In {
+        /// The column.
+        column: String,
+        /// The values.
+        values: Vec<Literal>,
+    },
+    /// The whole-number column lies in the range (inclusive).
+    Range {
+        /// The column.
+        column: String,
+        /// The lower bound.
+        from: i64,
+        /// The upper bound.
+        to: i64,
+    },
+}
+
+/// A value in a filter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Literal {
+    /// A whole number.
+    Integer(i64),
+    /// Yes or no.
+    Boolean(bool),
+    /// Text.
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    lauf: Run,
+    #[serde(default)]
+    geheimhaltung: DisclosureSettings,
+    quellen: BTreeMap<String, RawSource>,
+    uebergang: Option<Transitions>,
+    schulbezirke: Option<Districts>,
+    tabelle: Vec<RawTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    datei: PathBuf,
+    art: Option<Kind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    name: String,
+    quelle: String,
+    merkmal: String,
+    label: String,
+    #[serde(default)]
+    dimensionen: Vec<String>,
+    #[serde(default)]
+    filter: Vec<RawFilter>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFilter {
+    spalte: String,
+    gleich: Option<Literal>,
+    #[serde(rename = "in")]
+    one_of: Option<Vec<Literal>>,
+    von: Option<i64>,
+    bis: Option<i64>,
+}
+
+/// The columns of the transitions source and their types.
+pub const TRANSITION_COLUMNS: [(&str, ColumnType); 8] = [
+    ("wohngebiet", ColumnType::Text),
+    ("herkunft_schule", ColumnType::Text),
+    ("herkunft_schulform", ColumnType::Text),
+    ("ziel_schule", ColumnType::Text),
+    ("ziel_schulform", ColumnType::Text),
+    ("geschlecht", ColumnType::Text),
+    ("familiensprache_nicht_deutsch", ColumnType::Boolean),
+    ("foerderschwerpunkt", ColumnType::Text),
+];
+
+impl Spec {
+    /// Reads a specification file; relative paths in it are taken from its folder.
+    pub fn read(path: &Path) -> Result<Spec, Error> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut spec = Spec::parse(&text, &file)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        spec.run.gebiete = dir.join(&spec.run.gebiete);
+        for s in spec.sources.values_mut() {
+            s.file = dir.join(&s.file);
+        }
+        if let Some(d) = &mut spec.districts {
+            d.datei = dir.join(&d.datei);
+        }
+        Ok(spec)
+    }
+
+    /// Parses a specification's text; `file` names it in messages.
+    pub fn parse(text: &str, file: &str) -> Result<Spec, Error> {
+        let fail = |message: String| Error::Spec { file: file.to_owned(), message };
+        let raw: RawSpec = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+        let mut sources = BTreeMap::new();
+        for (name, s) in raw.quellen {
+            let kind = match s.art {
+                Some(k) => k,
+                None => Kind::ALL.into_iter().find(|k| k.name() == name).ok_or_else(|| {
+                    fail(format!("source {name:?} needs `art` (schueler, kita, einschulung or melderegister)"))
+                })?,
+            };
+            if name == TRANSITIONS || name == DISTRICTS {
+                return Err(fail(format!(
+                    "{name:?} is the name of a derived source; name the file's source otherwise"
+                )));
+            }
+            sources.insert(name, Source { file: s.datei, kind });
+        }
+        let pupil_source = |name: &str, what: &str| -> Result<(), Error> {
+            match sources.get(name) {
+                Some(s) if s.kind == Kind::Schueler => Ok(()),
+                _ => Err(fail(format!("{what} needs a source of kind schueler; {name:?} is none"))),
+            }
+        };
+        if let Some(t) = &raw.uebergang {
+            pupil_source(&t.quelle, "[uebergang]")?;
+        }
+        if let Some(d) = &raw.schulbezirke {
+            pupil_source(&d.quelle, "[schulbezirke]")?;
+        }
+        let spec = Spec {
+            run: raw.lauf,
+            disclosure: raw.geheimhaltung,
+            sources,
+            transitions: raw.uebergang,
+            districts: raw.schulbezirke,
+            tables: Vec::new(),
+        };
+        let mut tables: Vec<TableSpec> = Vec::new();
+        for t in raw.tabelle {
+            let context = |m: String| fail(format!("table {:?}: {m}", t.name));
+            if tables.iter().any(|o| o.name == t.name) {
+                return Err(context("the name is used twice".into()));
+            }
+            // Every source has the residence column: this checks that the source exists.
+            spec.column_type(&t.quelle, "wohngebiet").map_err(&context)?;
+            for (i, d) in t.dimensionen.iter().enumerate() {
+                if t.dimensionen[..i].contains(d) {
+                    return Err(context(format!("dimension {d} is listed twice")));
+                }
+                match spec.column_type(&t.quelle, d).map_err(&context)? {
+                    ColumnType::Date => return Err(context(format!("a date ({d}) cannot be a dimension"))),
+                    _ if d == "wohngebiet" => {
+                        return Err(context("residence is always the first dimension; do not list it".into()));
+                    }
+                    _ => {}
+                }
+            }
+            let mut filters = Vec::new();
+            for f in t.filter {
+                let ty = spec.column_type(&t.quelle, &f.spalte).map_err(&context)?;
+                let filter = match (f.gleich, f.one_of, f.von, f.bis) {
+                    (Some(v), None, None, None) => Filter::In { column: f.spalte.clone(), values: vec![v] },
+                    (None, Some(values), None, None) if !values.is_empty() => {
+                        Filter::In { column: f.spalte.clone(), values }
+                    }
+                    (None, None, from, to) if (from.is_some() || to.is_some()) && ty == ColumnType::Integer => {
+                        Filter::Range {
+                            column: f.spalte.clone(),
+                            from: from.unwrap_or(i64::MIN),
+                            to: to.unwrap_or(i64::MAX),
+                        }
+                    }
+                    _ => {
+                        return Err(context(format!(
+                            "filter on {}: give `gleich`, a non-empty `in`, or `von`/`bis` on a whole-number column",
+                            f.spalte
+                        )));
+                    }
+                };
+                if let Filter::In { values, .. } = &filter {
+                    for v in values {
+                        let fits = matches!(
+                            (ty, v),
+                            (ColumnType::Integer, Literal::Integer(_))
+                                | (ColumnType::Boolean, Literal::Boolean(_))
+                                | (ColumnType::Text, Literal::Text(_))
+                        );
+                        if !fits {
+                            return Err(context(format!("filter on {}: {v:?} is not of the column's type", f.spalte)));
+                        }
+                    }
+                }
+                filters.push(filter);
+            }
+            if let Some(other) = tables.iter().find(|o| o.variable == t.merkmal)
+                && (other.source != t.quelle || other.filters != filters)
+            {
+                return Err(context(format!(
+                    "variable {:?} is also counted by table {:?} from other records (source or filters differ); \
+                     tables of one variable must count the same records, give this one its own variable",
+                    t.merkmal, other.name
+                )));
+            }
+            tables.push(TableSpec {
+                name: t.name,
+                source: t.quelle,
+                variable: t.merkmal,
+                label: t.label,
+                dimensions: t.dimensionen,
+                filters,
+            });
+        }
+        if tables.is_empty() {
+            return Err(fail("no [[tabelle]]".into()));
+        }
+        Ok(Spec { tables, ..spec })
+    }
+
+    /// The type of a column of a source (a record file or a derived source).
+    pub fn column_type(&self, source: &str, column: &str) -> Result<ColumnType, String> {
+        let unknown = || format!("source {source:?} has no column {column:?}");
+        match source {
+            TRANSITIONS if self.transitions.is_some() => {
+                TRANSITION_COLUMNS.iter().find(|(c, _)| *c == column).map(|(_, t)| *t).ok_or_else(unknown)
+            }
+            DISTRICTS if self.districts.is_some() => match column {
+                "bezirksschule" | "schulbezirk" => Ok(ColumnType::Text),
+                _ => Kind::Schueler.column(column).map(|c| c.ty).ok_or_else(unknown),
+            },
+            _ => {
+                let s = self.sources.get(source).ok_or_else(|| {
+                    format!("no source {source:?} (derived sources need their [uebergang] or [schulbezirke] table)")
+                })?;
+                s.kind.column(column).map(|c| c.ty).ok_or_else(unknown)
+            }
+        }
+    }
+
+    /// The kind of records a table counts in the end (pupils for the derived sources).
+    pub fn kind_of(&self, source: &str) -> Kind {
+        self.sources.get(source).map_or(Kind::Schueler, |s| s.kind)
+    }
+}
