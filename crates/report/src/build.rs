@@ -92,13 +92,24 @@ pub enum BuildError {
         /// What was found.
         what: String,
     },
-    /// A layer that a figure compares with has no areas with values.
+    /// A figure or table of a chapter cannot be computed (an unknown or uncomputable indicator, a
+    /// layer that does not exist, too few periods).
     #[error("Kapitel {chapter:?}: {reason}")]
     Element {
         /// The chapter's title.
         chapter: String,
         /// What is wrong with its figure or table.
         reason: String,
+    },
+    /// The previous edition's Stand is of another Kommune or layer.
+    #[error("der Stand des vorigen Berichts {title:?} gilt für {found}, dieser Bericht für {expected}")]
+    StandMismatch {
+        /// The previous report's title.
+        title: String,
+        /// Its Kommune and layer, "koeln/stadtteil".
+        found: String,
+        /// This report's.
+        expected: String,
     },
     /// A Schulentwicklungsplanung cannot be computed.
     #[error("Schulentwicklungsplanung {plan}: {reason}")]
@@ -321,6 +332,19 @@ pub fn build_profile(
         methods,
         date,
     })
+}
+
+/// "+1,2", "−1,2", "±0,0": a signed number in German digits; what rounds to zero has no sign.
+pub(crate) fn signed(x: f64, decimals: usize) -> String {
+    let magnitude = render::format_de(x.abs(), decimals);
+    let sign = if magnitude.chars().all(|c| matches!(c, '0' | ',' | '.')) {
+        "±"
+    } else if x > 0.0 {
+        "+"
+    } else {
+        "−"
+    };
+    format!("{sign}{magnitude}")
 }
 
 /// The releases behind the numbers, oldest first, and the Datenstand: the import date of the
@@ -597,7 +621,6 @@ fn planning_tables(kommune: &str, schools: &[School], forecasts: &[SchoolForecas
                 rows: lines
                     .iter()
                     .map(|(s, f)| {
-                        let balance = render::format_de(f.last.3.abs(), 0);
                         vec![
                             s.name.clone(),
                             f.schulform.clone(),
@@ -605,7 +628,7 @@ fn planning_tables(kommune: &str, schools: &[School], forecasts: &[SchoolForecas
                             pct(f.first.2),
                             render::format_de(f.last.1, 0),
                             pct(f.last.2),
-                            if f.last.3 < 0.0 { format!("−{balance}") } else { format!("+{balance}") },
+                            signed(f.last.3, 0),
                         ]
                     })
                     .collect(),

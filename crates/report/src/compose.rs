@@ -17,12 +17,12 @@ use store::LayerVersion;
 use web::atlas::{Atlas, KommuneAtlas};
 use web::indicators::value_text;
 
-use crate::build::{BuildError, method, snapshot_notes};
+use crate::build::{BuildError, method, signed, snapshot_notes};
 use crate::changes::{city_changes, largest_changes};
 use crate::document::{Chapter, Content, Document, DocumentInput, ElementSpec, Narrative, Stand, StandValue, Table};
 use crate::markdown::{self, Block, Inline, line_column};
 use crate::model::Figure;
-use crate::placeholder::{definition, substitute};
+use crate::placeholder::{definition, fill, values};
 
 /// How many area changes the chapter "Veränderungen" lists.
 const CHANGES_LISTED: usize = 10;
@@ -127,22 +127,14 @@ fn period_text(p: Option<Period>) -> String {
 
 /// "+1,2 Prozentpunkte", "−340 Einwohner", "+0,8": a change in the indicator's unit.
 pub(crate) fn change_text(d: &Definition, delta: f64) -> String {
-    let decimals = if d.kind == Kind::Count { 0 } else { 1 };
-    let magnitude = render::format_de(delta.abs(), decimals);
-    let sign = if magnitude.chars().all(|c| c == '0' || c == ',') {
-        "±"
-    } else if delta > 0.0 {
-        "+"
-    } else {
-        "−"
-    };
+    let number = signed(delta, if d.kind == Kind::Count { 0 } else { 1 });
     let unit = match d.unit.as_str() {
         "%" => " Prozentpunkte".to_owned(),
         "" => String::new(),
         u if d.kind == Kind::Count => format!(" {u}"),
         _ => String::new(),
     };
-    format!("{sign}{magnitude}{unit}")
+    format!("{number}{unit}")
 }
 
 /// The value of a report placeholder.
@@ -188,16 +180,16 @@ fn placeholder_value(c: &mut Context<'_>, name: &str) -> Result<String, String> 
     }
 }
 
-/// A narrative: Markdown checked on the author's text (so positions are theirs), placeholders bound,
-/// then parsed.
+/// A narrative: the author's Markdown parsed (so every position is theirs), its placeholders bound
+/// and filled into the plain text (so a value is never read as Markdown), its headings made dense.
 fn narrative(c: &mut Context<'_>, n: &Narrative) -> Result<Vec<Block>, BuildError> {
-    let refused = |text: &str, e: markdown::Refused| {
-        let (line, column) = line_column(text, e.offset);
+    let blocks = markdown::parse(&n.text).map_err(|e| {
+        let (line, column) = line_column(&n.text, e.offset);
         BuildError::Markdown { origin: n.origin.clone(), line, column, what: e.what }
-    };
-    markdown::parse(&n.text).map_err(|e| refused(&n.text, e))?;
-    let bound = substitute(n, |name| placeholder_value(c, name))?;
-    markdown::parse(&bound).map(markdown::dense_headings).map_err(|e| refused(&bound, e))
+    })?;
+    let values = values(n, |name| placeholder_value(c, name))?;
+    let blocks = markdown::map_text(blocks, &mut |text| fill(n, text, &values))?;
+    Ok(markdown::dense_headings(blocks))
 }
 
 fn element(c: &mut Context<'_>, chapter: &str, e: &ElementSpec) -> Result<Content, BuildError> {
@@ -476,11 +468,7 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
                 format!("{} ({})", value_text(d, ch.then.value), ch.then.period),
                 format!("{} ({})", value_text(d, ch.now.value), ch.now.period),
                 change_text(d, ch.now.value - ch.then.value),
-                format!(
-                    "{}{}",
-                    if ch.standardised > 0.0 { "+" } else { "−" },
-                    render::format_de(ch.standardised.abs(), 1)
-                ),
+                signed(ch.standardised, 1),
             ])
         })
         .collect();
@@ -497,7 +485,7 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
     } else {
         content.push(Content::Table(Table {
             caption: format!(
-                "Die {} Gebiete der Ebene {} mit den auffälligsten Veränderungen",
+                "Die {} auffälligsten Veränderungen in den Gebieten der Ebene {}",
                 area_rows.len(),
                 c.layer.layer.name
             ),
@@ -532,6 +520,15 @@ pub fn build_document(atlas: &Atlas, input: &DocumentInput) -> Result<Document, 
     let city = k
         .city(None)
         .ok_or_else(|| BuildError::UnknownLayer { kommune: spec.kommune.clone(), layer: "Gesamtstadt".to_owned() })?;
+    if let Some(stand) = &input.previous
+        && (stand.kommune != spec.kommune || stand.layer != spec.layer)
+    {
+        return Err(BuildError::StandMismatch {
+            title: stand.title.clone(),
+            found: format!("{}/{}", stand.kommune, stand.layer),
+            expected: format!("{}/{}", spec.kommune, spec.layer),
+        });
+    }
     let mut c = Context {
         k,
         catalogue: &atlas.catalogue,
@@ -575,6 +572,13 @@ pub fn build_document(atlas: &Atlas, input: &DocumentInput) -> Result<Document, 
         methods,
         date,
         last_release,
-        stand: Stand { title: spec.title.clone(), date: format!("{y:04}-{m:02}-{day:02}"), last_release, values },
+        stand: Stand {
+            title: spec.title.clone(),
+            kommune: spec.kommune.clone(),
+            layer: spec.layer.clone(),
+            date: format!("{y:04}-{m:02}-{day:02}"),
+            last_release,
+            values,
+        },
     })
 }

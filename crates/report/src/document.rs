@@ -159,6 +159,10 @@ impl DocumentSpec {
 pub struct Stand {
     /// The report's title.
     pub title: String,
+    /// The Kommune (store key) of its numbers.
+    pub kommune: String,
+    /// The layer (store key) of its area values.
+    pub layer: String,
     /// Its Datenstand, `YYYY-MM-DD`.
     pub date: String,
     /// The newest release it was built from.
@@ -196,8 +200,9 @@ impl Stand {
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("a Stand is plain data");
         format!(
-            "# bimo: the numbers of the report \"{}\" (Datenstand {}), for the section on changes of its next edition.\n{body}",
-            self.title, self.date
+            "# bimo: the numbers of the report {:?} (Datenstand {}), for the section on changes of its next edition.\n{body}",
+            self.title.replace(['\n', '\r'], " "),
+            self.date
         )
     }
 }
@@ -314,7 +319,9 @@ element = [
     #[test]
     fn a_stand_round_trips() {
         let stand = Stand {
-            title: "Lernreport".to_owned(),
+            title: "Lernreport\nKöln".to_owned(),
+            kommune: "koeln".to_owned(),
+            layer: "stadtteil".to_owned(),
             date: "2026-11-26".to_owned(),
             last_release: 7,
             values: vec![StandValue {

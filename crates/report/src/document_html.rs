@@ -50,9 +50,16 @@ fn blocks(out: &mut String, items: &[Block]) {
                 inlines(out, inner);
                 out.push_str("</p>\n");
             }
-            Block::List { ordered, items } => {
-                let tag = if *ordered { "ol" } else { "ul" };
-                let _ = writeln!(out, "<{tag}>");
+            Block::List { start, items } => {
+                let tag = if start.is_some() { "ol" } else { "ul" };
+                match start {
+                    Some(n) if *n != 1 => {
+                        let _ = writeln!(out, "<ol start=\"{n}\">");
+                    }
+                    _ => {
+                        let _ = writeln!(out, "<{tag}>");
+                    }
+                }
                 for item in items {
                     out.push_str("<li>");
                     match item.as_slice() {

@@ -63,8 +63,13 @@ fn blocks(out: &mut String, items: &[Block]) {
                 inlines(out, inner);
                 out.push_str("\n\n");
             }
-            Block::List { ordered, items } => {
-                out.push_str(if *ordered { "#enum(" } else { "#list(" });
+            Block::List { start, items } => {
+                match start {
+                    Some(n) => {
+                        let _ = write!(out, "#enum(start: {n}, ");
+                    }
+                    None => out.push_str("#list("),
+                }
                 for item in items {
                     out.push('[');
                     match item.as_slice() {

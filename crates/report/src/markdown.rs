@@ -14,10 +14,10 @@ pub enum Block {
     Heading(u8, Vec<Inline>),
     /// A paragraph.
     Paragraph(Vec<Inline>),
-    /// A bulleted (`ordered == false`) or numbered list; each item is a sequence of blocks.
+    /// A bulleted (`start == None`) or numbered list; each item is a sequence of blocks.
     List {
-        /// Numbered.
-        ordered: bool,
+        /// The number of the first item of a numbered list.
+        start: Option<u64>,
         /// The items.
         items: Vec<Vec<Block>>,
     },
@@ -55,7 +55,7 @@ pub struct Refused {
 enum Open {
     Blocks(Vec<Block>),
     Item(Vec<Block>),
-    List(bool, Vec<Vec<Block>>),
+    List(Option<u64>, Vec<Vec<Block>>),
     Quote(Vec<Block>),
     Inline(InlineKind, Vec<Inline>),
 }
@@ -68,21 +68,37 @@ enum InlineKind {
     Link(String),
 }
 
-/// Parses `text` (CommonMark, bound placeholders) into blocks.
+/// The link targets a report may carry: web pages, mail addresses and anchors.
+fn allowed_link(url: &str) -> bool {
+    ["https://", "http://", "mailto:", "#"].iter().any(|p| url.starts_with(p))
+}
+
+/// Parses `text` (CommonMark; placeholders stay text) into blocks. Tables, footnotes, strikethrough
+/// and task lists are recognised only to be refused.
 pub fn parse(text: &str) -> Result<Vec<Block>, Refused> {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut stack: Vec<Open> = vec![Open::Blocks(Vec::new())];
-    for (event, range) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let refuse = |what: &str| Refused { offset: range.start, what: what.to_owned() };
         match event {
             Event::Start(tag) => stack.push(match tag {
                 Tag::Paragraph => Open::Inline(InlineKind::Paragraph, Vec::new()),
+                Tag::Heading { .. } if stack.len() > 1 => {
+                    return Err(refuse("eine Überschrift in einer Liste oder einem Zitat"));
+                }
                 Tag::Heading { level, .. } => Open::Inline(InlineKind::Heading(heading_level(level)), Vec::new()),
                 Tag::BlockQuote(_) => Open::Quote(Vec::new()),
-                Tag::List(first) => Open::List(first.is_some(), Vec::new()),
+                Tag::List(first) => Open::List(first, Vec::new()),
                 Tag::Item => Open::Item(Vec::new()),
                 Tag::Emphasis => Open::Inline(InlineKind::Emphasis, Vec::new()),
                 Tag::Strong => Open::Inline(InlineKind::Strong, Vec::new()),
+                Tag::Link { dest_url, .. } if !allowed_link(&dest_url) => {
+                    return Err(refuse("ein Link, der nicht mit http://, https://, mailto: oder # beginnt,"));
+                }
                 Tag::Link { dest_url, .. } => Open::Inline(InlineKind::Link(dest_url.into_string()), Vec::new()),
+                Tag::FootnoteDefinition(_) => return Err(refuse("eine Fußnote")),
+                Tag::Strikethrough => return Err(refuse("Durchgestrichenes")),
                 Tag::CodeBlock(_) => return Err(refuse("ein Codeblock")),
                 Tag::HtmlBlock => return Err(refuse("HTML")),
                 Tag::Image { .. } => return Err(refuse("ein Bild (Abbildungen kommen aus den Daten)")),
@@ -100,12 +116,11 @@ pub fn parse(text: &str) -> Result<Vec<Block>, Refused> {
                     InlineKind::Link(url) => push_inline(&mut stack, Inline::Link(url, inlines)),
                 },
                 Open::Quote(blocks) => push_block(&mut stack, Block::Quote(blocks)),
-                Open::List(ordered, items) => push_block(&mut stack, Block::List { ordered, items }),
-                Open::Item(blocks) => {
-                    if let Some(Open::List(_, items)) = stack.last_mut() {
-                        items.push(blocks);
-                    }
-                }
+                Open::List(start, items) => push_block(&mut stack, Block::List { start, items }),
+                Open::Item(blocks) => match stack.last_mut() {
+                    Some(Open::List(_, items)) => items.push(blocks),
+                    _ => return Err(refuse("eine unvollständige Struktur")),
+                },
                 Open::Blocks(_) => return Err(refuse("eine unvollständige Struktur")),
             },
             Event::Text(t) => text_inline(&mut stack, &t),
@@ -114,6 +129,8 @@ pub fn parse(text: &str) -> Result<Vec<Block>, Refused> {
             Event::HardBreak => push_inline(&mut stack, Inline::LineBreak),
             Event::Html(_) | Event::InlineHtml(_) => return Err(refuse("HTML")),
             Event::Rule => return Err(refuse("eine Trennlinie")),
+            Event::FootnoteReference(_) => return Err(refuse("eine Fußnote")),
+            Event::TaskListMarker(_) => return Err(refuse("eine Aufgabenliste")),
             _ => return Err(refuse("ein nicht unterstütztes Markdown-Element")),
         }
     }
@@ -139,8 +156,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
 fn push_block(stack: &mut [Open], block: Block) {
     match stack.last_mut() {
         Some(Open::Blocks(blocks) | Open::Item(blocks) | Open::Quote(blocks)) => blocks.push(block),
-        Some(Open::List(_, items)) => items.push(vec![block]),
-        Some(Open::Inline(..)) | None => {}
+        // A list holds items, an inline container inlines: the parser never puts a block there.
+        Some(Open::List(..) | Open::Inline(..)) | None => {}
     }
 }
 
@@ -171,40 +188,60 @@ fn text_inline(stack: &mut [Open], text: &str) {
     }
 }
 
-/// The blocks with their heading levels made dense from 1: an author's `##` and `####` become
-/// levels 1 and 2, so a report never skips a heading level (PDF/UA forbids it).
+/// The blocks with their heading levels made dense from 1, in document order: a heading is at
+/// most one level below the one before it (the first is level 1), and at most level 4, so neither
+/// the PDF (PDF/UA forbids skipped levels) nor the HTML (a chapter is `h2`) skips a level. An
+/// author's `##`, `####`, `###` become 1, 2, 2. Headings only stand at the top (see [`parse`]).
 pub fn dense_headings(blocks: Vec<Block>) -> Vec<Block> {
-    fn levels(blocks: &[Block], out: &mut Vec<u8>) {
-        for b in blocks {
-            match b {
-                Block::Heading(level, _) => out.push(*level),
-                Block::List { items, .. } => items.iter().for_each(|i| levels(i, out)),
-                Block::Quote(inner) => levels(inner, out),
-                Block::Paragraph(_) => {}
+    let mut used: Vec<u8> =
+        blocks.iter().filter_map(|b| if let Block::Heading(l, _) = b { Some(*l) } else { None }).collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut previous = 0;
+    blocks
+        .into_iter()
+        .map(|b| match b {
+            Block::Heading(level, inlines) => {
+                let rank = used.iter().position(|l| *l == level).map_or(1, |i| i + 1);
+                let dense = rank.min(previous + 1).min(4);
+                previous = dense;
+                Block::Heading(u8::try_from(dense).unwrap_or(4), inlines)
             }
-        }
-    }
-    fn renumber(blocks: Vec<Block>, used: &[u8]) -> Vec<Block> {
-        blocks
+            other => other,
+        })
+        .collect()
+}
+
+/// The blocks with every piece of plain text passed through `f` (code and link targets are left
+/// as they are); the first error stops.
+pub fn map_text<E>(blocks: Vec<Block>, f: &mut impl FnMut(&str) -> Result<String, E>) -> Result<Vec<Block>, E> {
+    fn inlines<E>(items: Vec<Inline>, f: &mut impl FnMut(&str) -> Result<String, E>) -> Result<Vec<Inline>, E> {
+        items
             .into_iter()
-            .map(|b| match b {
-                Block::Heading(level, inlines) => {
-                    let dense = used.iter().position(|l| *l == level).map_or(1, |i| i + 1);
-                    Block::Heading(u8::try_from(dense).unwrap_or(6), inlines)
-                }
-                Block::List { ordered, items } => {
-                    Block::List { ordered, items: items.into_iter().map(|i| renumber(i, used)).collect() }
-                }
-                Block::Quote(inner) => Block::Quote(renumber(inner, used)),
-                p @ Block::Paragraph(_) => p,
+            .map(|i| {
+                Ok(match i {
+                    Inline::Text(t) => Inline::Text(f(&t)?),
+                    Inline::Emphasis(inner) => Inline::Emphasis(inlines(inner, f)?),
+                    Inline::Strong(inner) => Inline::Strong(inlines(inner, f)?),
+                    Inline::Link(url, inner) => Inline::Link(url, inlines(inner, f)?),
+                    other @ (Inline::Code(_) | Inline::LineBreak) => other,
+                })
             })
             .collect()
     }
-    let mut used = Vec::new();
-    levels(&blocks, &mut used);
-    used.sort_unstable();
-    used.dedup();
-    renumber(blocks, &used)
+    blocks
+        .into_iter()
+        .map(|b| {
+            Ok(match b {
+                Block::Heading(level, inner) => Block::Heading(level, inlines(inner, f)?),
+                Block::Paragraph(inner) => Block::Paragraph(inlines(inner, f)?),
+                Block::List { start, items } => {
+                    Block::List { start, items: items.into_iter().map(|i| map_text(i, f)).collect::<Result<_, E>>()? }
+                }
+                Block::Quote(inner) => Block::Quote(map_text(inner, f)?),
+            })
+        })
+        .collect()
 }
 
 /// Line and column (both from 1, the column counted in characters) of a byte offset of `text`.
@@ -253,13 +290,13 @@ mod tests {
             blocks,
             vec![
                 Block::List {
-                    ordered: false,
+                    start: None,
                     items: vec![
                         vec![Block::Paragraph(vec![text("eins")])],
                         vec![
                             Block::Paragraph(vec![text("zwei")]),
                             Block::List {
-                                ordered: true,
+                                start: Some(1),
                                 items: vec![
                                     vec![Block::Paragraph(vec![text("a")])],
                                     vec![Block::Paragraph(vec![text("b")])]
@@ -276,8 +313,16 @@ mod tests {
     #[test]
     fn refused_constructs_name_their_place() {
         let t = "Text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
-        // Tables are not even parsed as tables without the extension: they stay text.
-        assert!(parse(t).is_ok());
+        assert_eq!(line_column(t, parse(t).unwrap_err().offset), (3, 1));
+        for refused in [
+            "Satz[^1].\n\n[^1]: Fußnote\n",
+            "~~weg~~\n",
+            "- [ ] offen\n",
+            "[x](javascript:alert(1))\n",
+            "- Punkt\n\n  ## Titel\n",
+        ] {
+            assert!(parse(refused).is_err(), "{refused:?} is refused");
+        }
         let e = parse("Absatz\n\n![Karte](karte.png)\n").unwrap_err();
         assert_eq!(line_column("Absatz\n\n![Karte](karte.png)\n", e.offset), (3, 1));
         assert!(e.what.contains("Bild"), "{e:?}");
@@ -288,7 +333,7 @@ mod tests {
 
     #[test]
     fn heading_levels_become_dense() {
-        let blocks = dense_headings(parse("## A\n\n#### B\n\n## C\n").unwrap());
+        let blocks = dense_headings(parse("## A\n\n#### B\n\n### C\n\n## D\n\n###### E\n").unwrap());
         let levels: Vec<u8> = blocks
             .iter()
             .filter_map(|b| match b {
@@ -296,7 +341,13 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(levels, vec![1, 2, 1]);
+        assert_eq!(levels, vec![1, 2, 2, 1, 2]);
+    }
+
+    #[test]
+    fn numbered_lists_keep_their_start() {
+        let blocks = parse("3. drei\n4. vier\n").unwrap();
+        assert!(matches!(&blocks[0], Block::List { start: Some(3), items } if items.len() == 2), "{blocks:?}");
     }
 
     #[test]

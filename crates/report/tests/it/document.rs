@@ -117,11 +117,19 @@ fn changes_since_the_last_report_are_ranked_by_their_departure_from_the_mean_cha
     };
     let previous = Stand {
         title: "Lernreport Testdorf 2020".into(),
+        kommune: "testdorf".into(),
+        layer: "stadtteil".into(),
         date: "2020-06-30".into(),
         last_release: 1,
         values: vec![then("202", "Mülheim", 20.0), then("201", "Deutz", 15.0), then("101", "Altstadt & Hafen", 15.0)],
     };
-    let doc = report::build_document(&atlas(), &input(RAHMEN, Some(previous))).unwrap();
+    let doc = report::build_document(&atlas(), &input(RAHMEN, Some(previous.clone()))).unwrap();
+    let other_layer = Stand { layer: "bezirk".into(), ..previous };
+    let err = report::build_document(&atlas(), &input(RAHMEN, Some(other_layer))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "der Stand des vorigen Berichts \"Lernreport Testdorf 2020\" gilt für testdorf/bezirk, dieser Bericht für testdorf/stadtteil"
+    );
     let changes = doc.chapters.last().unwrap();
     assert_eq!(changes.title, "Veränderungen seit dem letzten Bericht");
     let Some(Content::Table(table)) = changes.content.last() else { panic!("a table of area changes") };
@@ -199,6 +207,15 @@ fn a_placeholder_bound_to_missing_data_names_file_line_column_and_variable() {
     );
     let err = report::build_document(&atlas(), &input("Wert {{ indikator:jugendquote", None)).unwrap_err();
     assert!(matches!(err, BuildError::Placeholder { line: 1, column: 6, .. }), "{err}");
+}
+
+#[test]
+fn a_bound_value_is_never_read_as_markdown() {
+    // "2023. Jahr" at the start of a paragraph would be a numbered list if bound before parsing.
+    let doc =
+        report::build_document(&atlas(), &input("- Punkt\n\n{{ zeitraum:jugendquote }}. Jahr der Daten.\n", None))
+            .unwrap();
+    assert_eq!(paragraphs(&doc.chapters[0].content[0]), ["2023. Jahr der Daten."]);
 }
 
 #[test]
