@@ -171,3 +171,49 @@ impl Areas {
         Ok(h)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(key: &str, layer: &str, parent: Option<&str>) -> Area {
+        Area { key: key.into(), layer: layer.into(), name: key.into(), parent: parent.map(Into::into) }
+    }
+
+    fn demo() -> Areas {
+        Areas::new(vec![
+            area("0", "stadt", None),
+            area("1", "bezirk", Some("0")),
+            area("11", "teil", Some("1")),
+            area("111", "viertel", Some("11")),
+            area("112", "viertel", Some("11")),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn ancestors_and_layers() {
+        let a = demo();
+        assert_eq!(a.layers(), ["stadt", "bezirk", "teil", "viertel"]);
+        assert_eq!(a.ancestor("112", "bezirk"), Some("1"));
+        assert_eq!(a.ancestor("11", "teil"), Some("11"));
+        assert_eq!(a.ancestor("11", "viertel"), None, "a coarser area has no finer ancestor");
+        assert_eq!(a.ancestor("999", "stadt"), None);
+        let h = a.hierarchy("teil").unwrap();
+        assert_eq!((h.total(), h.len()), ("0", 3));
+        assert_eq!(h.parent("11"), Some("1"));
+    }
+
+    #[test]
+    fn inconsistent_hierarchies_are_refused() {
+        let twice = Areas::new(vec![area("0", "stadt", None), area("0", "bezirk", Some("0"))]);
+        assert_eq!(twice.unwrap_err().to_string(), "the areas: area \"0\" appears twice");
+        let orphan = Areas::new(vec![area("0", "stadt", None), area("1", "bezirk", Some("9"))]);
+        assert_eq!(orphan.unwrap_err().to_string(), "the areas: the parent \"9\" of area \"1\" is not in the file");
+        let uneven =
+            Areas::new(vec![area("0", "stadt", None), area("1", "bezirk", Some("0")), area("2", "bezirk", Some("1"))]);
+        assert!(uneven.unwrap_err().to_string().contains("not all at the same level"));
+        let two_tops = Areas::new(vec![area("0", "stadt", None), area("1", "stadt", None)]);
+        assert!(two_tops.unwrap_err().to_string().contains("2 areas without a parent"));
+    }
+}

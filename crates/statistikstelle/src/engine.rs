@@ -111,8 +111,11 @@ async fn register(ctx: &SessionContext, name: &str, path: &Path, kind: Kind) -> 
     let location = path.to_str().ok_or_else(|| Error::input(&file, None, None, "the path is not UTF-8".into()))?;
     let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
     if is_csv(path) {
-        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        use std::io::BufRead;
+        let mut header = Vec::new();
+        let file_handle = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        std::io::BufReader::new(file_handle).read_until(b'\n', &mut header).map_err(|e| Error::io(path, e))?;
+        let header = header.strip_suffix(b"\n").unwrap_or(&header);
         let semicolons = header.iter().filter(|b| **b == b';').count();
         let commas = header.iter().filter(|b| **b == b',').count();
         let delimiter = if semicolons >= commas { b';' } else { b',' };
@@ -238,6 +241,9 @@ impl Run<'_> {
         let year_column = kind.year_column();
         let in_years =
             format!("\"{year_column}\" IN ({})", years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "));
+        // One pass over the years' records: per column, the records with a missing value or a
+        // value out of range.
+        let mut checks = Vec::new();
         for c in kind.columns() {
             let mut bad = Vec::new();
             if !c.nullable {
@@ -246,19 +252,22 @@ impl Run<'_> {
             if let Some((from, to)) = c.range {
                 bad.push(format!("\"{}\" NOT BETWEEN {from} AND {to}", c.name));
             }
-            if bad.is_empty() {
-                continue;
+            if !bad.is_empty() {
+                checks.push((c, bad.join(" OR ")));
             }
-            let predicate = format!("({in_years} OR \"{year_column}\" IS NULL) AND ({})", bad.join(" OR "));
-            let sql =
-                format!("SELECT count(*), min(\"{}\"), max(\"{}\") FROM {source} WHERE {predicate}", c.name, c.name);
-            let batches = self.query(&sql).await?;
-            let n = batches.first().map(|b| counts(b, 0)).transpose()?.and_then(|c| c.first().copied()).unwrap_or(0);
+        }
+        let scope = format!("({in_years} OR \"{year_column}\" IS NULL)");
+        let counted: Vec<String> = checks.iter().map(|(_, p)| format!("count(*) FILTER (WHERE {p})")).collect();
+        let sql = format!("SELECT {} FROM {source} WHERE {scope}", counted.join(", "));
+        let batches = self.query(&sql).await?;
+        for (i, (c, bad)) in checks.iter().enumerate() {
+            let n = batches.first().map(|b| counts(b, i)).transpose()?.and_then(|v| v.first().copied()).unwrap_or(0);
             if n > 0 {
                 let message = match c.range {
                     Some((from, to)) => format!("{n} records empty or out of the range {from}–{to}"),
                     None => format!("{n} records without a value"),
                 };
+                let predicate = format!("{scope} AND ({bad})");
                 return Err(self.error_at(source, &predicate, c.name, message).await);
             }
         }
