@@ -38,7 +38,11 @@ impl Reports for AtlasReports {
         format: ReportFormat,
     ) -> Result<Vec<u8>, AppError> {
         let plans: Vec<import::PlanningConfig> = self.plans.iter().filter(|p| p.kommune == kommune).cloned().collect();
-        let forecasts = school_forecasts(atlas, &plans).map_err(|e| AppError::Internal(e.to_string()))?;
+        // A plan that cannot be computed leaves its section out rather than every profile.
+        let forecasts = school_forecasts(atlas, &plans).unwrap_or_else(|e| {
+            tracing::warn!("Quartiersprofil without planning figures: {e}");
+            Vec::new()
+        });
         let config = ProfileConfig { forecasts, ..self.config.clone() };
         let profile = build_profile(atlas, kommune, layer, area, &config).map_err(|e| match e {
             BuildError::UnknownKommune(_) | BuildError::UnknownLayer { .. } | BuildError::UnknownArea { .. } => {

@@ -334,6 +334,11 @@ pub fn build_profile(
     })
 }
 
+/// The classes of a map's legend in words, for its text alternative: "13,8 – 22,8; 22,8 – 28,1; …".
+pub(crate) fn class_labels(breaks: &domain::classify::Breaks) -> String {
+    render::legend_entries(breaks).into_iter().map(|e| e.label).collect::<Vec<_>>().join("; ")
+}
+
 /// "+1,2", "−1,2", "±0,0": a signed number in German digits; what rounds to zero has no sign.
 pub(crate) fn signed(x: f64, decimals: usize) -> String {
     let magnitude = render::format_de(x.abs(), decimals);
@@ -536,8 +541,15 @@ fn locator(k: &KommuneAtlas, lv: &LayerVersion, a: &Area, d: Option<&Definition>
             lv.layer.name
         ),
         alt: format!(
-            "Karte: die Gebiete der Ebene {} von {}{shaded}; {} ist hervorgehoben.",
-            lv.layer.name, k.data.kommune.name, a.name
+            "Karte: die Gebiete der Ebene {} von {}{shaded}{}; {} ist hervorgehoben.",
+            lv.layer.name,
+            k.data.kommune.name,
+            classes
+                .as_ref()
+                .filter(|_| d.is_some())
+                .map(|b| format!(", Klassen {}", class_labels(b)))
+                .unwrap_or_default(),
+            a.name
         ),
         svg,
         legend: d
@@ -604,8 +616,9 @@ fn planning_tables(kommune: &str, schools: &[School], forecasts: &[SchoolForecas
                 })
                 .collect();
             let (_, f) = lines.first()?;
-            let (first, last) = (school_year(f.first.0), school_year(f.last.0));
+            let (first, last) = (school_year(f.years.0), school_year(f.years.1));
             let pct = |x: f64| format!("{} %", render::format_de(100.0 * x, 0));
+            let none = || "–".to_owned();
             Some(Table {
                 caption: format!("{plan}: Prognose der Schulen im Gebiet (Basis)"),
                 header: vec![
@@ -624,11 +637,11 @@ fn planning_tables(kommune: &str, schools: &[School], forecasts: &[SchoolForecas
                         vec![
                             s.name.clone(),
                             f.schulform.clone(),
-                            render::format_de(f.first.1, 0),
-                            pct(f.first.2),
-                            render::format_de(f.last.1, 0),
-                            pct(f.last.2),
-                            signed(f.last.3, 0),
+                            f.first.map_or_else(none, |(p, _)| render::format_de(p, 0)),
+                            f.first.map_or_else(none, |(_, u)| pct(u)),
+                            f.last.map_or_else(none, |(p, _, _)| render::format_de(p, 0)),
+                            f.last.map_or_else(none, |(_, u, _)| pct(u)),
+                            f.last.map_or_else(none, |(_, _, b)| signed(b, 0)),
                         ]
                     })
                     .collect(),
@@ -652,8 +665,9 @@ mod tests {
             plan: "SEP 2025".into(),
             school: school.into(),
             schulform: "Grundschule".into(),
-            first: (2025, 201.4, 0.8392),
-            last: (2034, 260.6, 1.0858, -20.6),
+            years: (2025, 2034),
+            first: Some((201.4, 0.8392)),
+            last: Some((260.6, 1.0858, -20.6)),
             releases: Vec::new(),
         };
         // The Gymnasium is not in the plan; a school of another Kommune with the same key is ignored.

@@ -137,25 +137,40 @@ pub(crate) fn change_text(d: &Definition, delta: f64) -> String {
     format!("{number}{unit}")
 }
 
-/// The value of a report placeholder.
+/// The kinds of report placeholders.
+const KINDS: &str =
+    "bekannt sind indikator:, zeitraum:, veraenderung:, hoechster: und niedrigster: mit einem Indikator";
+
+/// The value of a report placeholder: its kind is checked first, then the indicator.
 fn placeholder_value(c: &mut Context<'_>, name: &str) -> Result<String, String> {
-    let (what, argument) = name.split_once(':').ok_or_else(|| {
-        "bekannt sind indikator:, zeitraum:, veraenderung:, hoechster: und niedrigster: mit einem Indikator".to_owned()
-    })?;
+    let (what, argument) = name.split_once(':').ok_or_else(|| KINDS.to_owned())?;
+    let what = what.trim();
+    if !["indikator", "zeitraum", "veraenderung", "hoechster", "niedrigster"].contains(&what) {
+        return Err(format!("{what}: {KINDS}"));
+    }
     let (key, period) = match argument.trim().split_once('@') {
+        Some(_) if what != "indikator" => return Err(format!("{what}: nimmt keinen Zeitraum @…")),
         Some((key, p)) => (key.trim(), Some(p.trim().parse::<Period>().map_err(|e| format!("Zeitraum {p}: {e}"))?)),
         None => (argument.trim(), None),
     };
     let d = c.definition(key)?;
-    let newest = c.newest(d)?;
-    match (what.trim(), period) {
-        ("indikator", p) => {
-            let p = p.or(newest);
+    match what {
+        "indikator" => {
+            let p = match period {
+                Some(p) => Some(p),
+                None => c.newest(d)?,
+            };
             let v = c.city_value(d, p).ok_or_else(|| format!("kein Wert der Gesamtstadt für {}", period_text(p)))?;
             Ok(value_text(d, v))
         }
-        ("zeitraum", None) => Ok(period_text(newest)),
-        ("veraenderung", None) => {
+        "zeitraum" => Ok(period_text(c.newest(d)?)),
+        "veraenderung" => {
+            if d.uses_institutions() {
+                return Err(format!(
+                    "{} zählt die heutigen Einrichtungen; es gibt keine Veränderung zum Vorjahr",
+                    d.label
+                ));
+            }
             let periods = c.periods(d);
             let [.., before, now] = periods.as_slice() else {
                 return Err(format!("{} hat nur einen Zeitraum", d.label));
@@ -165,17 +180,14 @@ fn placeholder_value(c: &mut Context<'_>, name: &str) -> Result<String, String> 
                 _ => Err("kein Wert der Gesamtstadt in den letzten beiden Zeiträumen".to_owned()),
             }
         }
-        (end @ ("hoechster" | "niedrigster"), None) => {
+        end => {
+            let newest = c.newest(d)?;
             let values = c.area_values(d, newest);
             let mut reported: Vec<(&Area, f64)> = values.into_iter().filter_map(|(a, v)| Some((a, v?))).collect();
             reported.sort_by(|x, y| x.1.total_cmp(&y.1).then_with(|| x.0.key.cmp(&y.0.key)));
             let pick = if end == "hoechster" { reported.last() } else { reported.first() };
             let (a, v) = pick.ok_or("kein Gebiet mit Wert")?;
             Ok(format!("{} ({})", a.name, value_text(d, *v)))
-        }
-        (other, Some(_)) if other != "indikator" => Err(format!("{other}: nimmt keinen Zeitraum @…")),
-        (other, _) => {
-            Err(format!("{other}: bekannt sind indikator:, zeitraum:, veraenderung:, hoechster: und niedrigster:"))
         }
     }
 }
@@ -201,7 +213,8 @@ fn element(c: &mut Context<'_>, chapter: &str, e: &ElementSpec) -> Result<Conten
                 let d = c.definition(key).map_err(|r| fail(format!("{key}: {r}")))?;
                 let periods = c.periods(d);
                 let now = periods.last().copied().ok_or_else(|| fail(format!("{}: keine Werte", d.label)))?;
-                let before = periods.len().checked_sub(2).map(|i| periods[i]);
+                // An indicator counting today's institutions has no earlier value of its own.
+                let before = periods.len().checked_sub(2).map(|i| periods[i]).filter(|_| !d.uses_institutions());
                 let city_now = c.city_value(d, now);
                 let city_before = before.and_then(|p| c.city_value(d, p));
                 let values: Vec<f64> = c.area_values(d, now).into_iter().filter_map(|(_, v)| v).collect();
@@ -256,7 +269,7 @@ fn element(c: &mut Context<'_>, chapter: &str, e: &ElementSpec) -> Result<Conten
         ElementSpec::Ranking { indicator, count } => {
             let d = c.definition(indicator).map_err(|r| fail(format!("{indicator}: {r}")))?;
             let period = c.newest(d).map_err(fail)?;
-            Ok(Content::Figure(ranking(c, d, period, *count)))
+            Ok(Content::Figure(ranking(c, d, period, count.get())))
         }
     }
 }
@@ -311,10 +324,11 @@ fn map(c: &mut Context<'_>, d: &Definition, period: Option<Period>) -> Figure {
             values.len()
         ),
         alt: format!(
-            "Karte von {}: die Gebiete der Ebene {layer} nach {} {} in fünf gleich großen Klassen.{ends}{}",
+            "Karte von {}: die Gebiete der Ebene {layer} nach {} {} in Klassen nach Quantilen ({}).{ends}{}",
             c.k.data.kommune.name,
             d.label,
             period_text(period),
+            classes.as_ref().map_or_else(|| "keine".to_owned(), crate::build::class_labels),
             if without > 0 { format!(" {without} Gebiete ohne Angabe.") } else { String::new() }
         ),
         svg,
@@ -386,11 +400,15 @@ fn ranking(c: &mut Context<'_>, d: &Definition, period: Option<Period>, count: u
     };
     let city = c.city_value(d, period);
     let layer = &c.layer.layer.name;
-    let title = format!(
-        "{} {}: die Gebiete der Ebene {layer} mit den höchsten und den niedrigsten Werten (je {count})",
-        d.label,
-        period_text(period)
-    );
+    let title = if shown.len() == reported.len() {
+        format!("{} {}: die {} Gebiete der Ebene {layer} nach ihrem Wert", d.label, period_text(period), shown.len())
+    } else {
+        format!(
+            "{} {}: die Gebiete der Ebene {layer} mit den höchsten und den niedrigsten Werten (je {count})",
+            d.label,
+            period_text(period)
+        )
+    };
     let svg = render::bar_chart(&render::BarChartSpec {
         title: &title,
         bars: shown
@@ -419,6 +437,7 @@ fn changes_chapter(c: &mut Context<'_>, now: &[StandValue], previous: Option<&St
             let indicators = c.indicators.clone();
             indicators
                 .into_iter()
+                .filter(|d| !d.uses_institutions())
                 .flat_map(|d| {
                     let periods = c.periods(d);
                     match periods.len().checked_sub(2).map(|i| periods[i]) {

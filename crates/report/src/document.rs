@@ -5,6 +5,8 @@
 //! formatted. A [`Stand`] keeps the numbers of one edition so that the next edition can say what
 //! moved ("Veränderungen seit dem letzten Bericht").
 
+use std::num::NonZeroUsize;
+
 use serde::{Deserialize, Serialize};
 
 use crate::markdown::Block;
@@ -86,12 +88,12 @@ pub enum ElementSpec {
         indicator: String,
         /// How many at each end (default 5).
         #[serde(default = "default_count")]
-        count: usize,
+        count: NonZeroUsize,
     },
 }
 
-fn default_count() -> usize {
-    5
+fn default_count() -> NonZeroUsize {
+    NonZeroUsize::new(5).expect("5 is not zero")
 }
 
 /// A chapter's narrative as read by the caller: where it came from (for error messages) and its text.
@@ -294,7 +296,7 @@ element = [
         .unwrap();
         assert_eq!(
             spec.chapters[0].elements[1],
-            ElementSpec::Ranking { indicator: "jugendquote".to_owned(), count: 5 }
+            ElementSpec::Ranking { indicator: "jugendquote".to_owned(), count: default_count() }
         );
         assert_eq!(spec.previous, None);
     }

@@ -145,8 +145,8 @@ pub fn document_html(doc: &Document, style: &Style) -> String {
     o.push_str("<section aria-labelledby=\"impressum\">\n<h2 id=\"impressum\">Impressum, Quellen und Methoden</h2>\n");
     let _ = writeln!(
         o,
-        "<p>Erstellt mit bimo aus dem eingefrorenen Datenstand bis Release {r}: dieselbe Definition, dieselben Texte \
-         und der Datenbestand bis zu diesem Release (<code>bimo report bericht … --bis-release {r}</code>) ergeben \
+        "<p>Erstellt mit bimo aus dem eingefrorenen Datenstand bis Release {r}: dieselbe Definition, dieselben Texte, \
+         derselbe Indikatorkatalog und der Datenbestand bis zu diesem Release (<code>bimo report bericht … --bis-release {r}</code>) ergeben \
          dieselbe Datei. Alle Zahlen im Text stammen aus Platzhaltern, die an die Daten gebunden sind.</p>",
         r = doc.last_release
     );

@@ -197,7 +197,7 @@ pub fn document_typst_source(doc: &Document, style: &Style) -> String {
         "{}\n",
         t(&format!(
             "Erstellt mit bimo aus dem eingefrorenen Datenstand bis Release {r}: dieselbe Definition, dieselben \
-             Texte und der Datenbestand bis zu diesem Release (bimo report bericht … --bis-release {r}) ergeben \
+             Texte, derselbe Indikatorkatalog und der Datenbestand bis zu diesem Release (bimo report bericht … --bis-release {r}) ergeben \
              dieselbe Datei. Alle Zahlen im Text stammen aus Platzhaltern, die an die Daten gebunden sind.",
             r = doc.last_release
         ))

@@ -20,10 +20,12 @@ pub struct SchoolForecast {
     pub school: String,
     /// Its Schulform in the plan.
     pub schulform: String,
-    /// First forecast year: school year, pupils, utilisation (pupils / places).
-    pub first: (i32, f64, f64),
-    /// Last forecast year: school year, pupils, utilisation, places − pupils.
-    pub last: (i32, f64, f64, f64),
+    /// The plan's first and last forecast school year.
+    pub years: (i32, i32),
+    /// In the first year: pupils and utilisation (pupils / places); `None` if the school is not open.
+    pub first: Option<(f64, f64)>,
+    /// In the last year: pupils, utilisation and places − pupils; `None` if the school is closed.
+    pub last: Option<(f64, f64, f64)>,
     /// The releases the plan reads (schools, pupils, population).
     pub releases: Vec<ReleaseId>,
 }
@@ -38,17 +40,17 @@ pub fn school_forecasts(atlas: &Atlas, plans: &[PlanningConfig]) -> Result<Vec<S
         let plan = web::planning::plan(k, config).map_err(|e| fail(e.to_string()))?;
         let outcome = web::planning::evaluate(&plan, None).map_err(|e| fail(e.to_string()))?;
         let releases: Vec<ReleaseId> = plan.releases.iter().map(|r| r.id).collect();
+        let years = (config.launch + 1, config.launch + i32::from(config.horizon));
         for s in &outcome.schools {
-            let open: Vec<(i32, &domain::capacity::YearCapacity)> =
-                s.years.iter().filter_map(|y| Some((y.year, y.capacity.as_ref()?))).collect();
-            let (Some((y0, c0)), Some((yn, cn))) = (open.first(), open.last()) else { continue };
+            let capacity = |year: i32| s.years.iter().find(|y| y.year == year).and_then(|y| y.capacity.as_ref());
             out.push(SchoolForecast {
                 kommune: config.kommune.clone(),
                 plan: config.title.clone(),
                 school: s.school.clone(),
                 schulform: s.schulform.clone(),
-                first: (*y0, c0.pupils, c0.utilisation),
-                last: (*yn, cn.pupils, cn.utilisation, cn.places_balance),
+                years,
+                first: capacity(years.0).map(|c| (c.pupils, c.utilisation)),
+                last: capacity(years.1).map(|c| (c.pupils, c.utilisation, c.places_balance)),
                 releases: releases.clone(),
             });
         }

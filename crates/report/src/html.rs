@@ -77,6 +77,12 @@ pub fn html(p: &Profile, style: &Style) -> String {
         let _ = writeln!(o, "<p>{}</p>", esc(text));
     }
     let mut no = 0;
+    // Tables are numbered as in the PDF: key indicators, institutions, planning.
+    let mut tables = 0;
+    let next = |n: &mut usize| {
+        *n += 1;
+        *n
+    };
     let _ = writeln!(o, "<section aria-labelledby=\"lage\">\n<h2 id=\"lage\">Lage</h2>");
     figure(&mut o, &mut no, &p.locator);
     o.push_str(
@@ -87,7 +93,8 @@ pub fn html(p: &Profile, style: &Style) -> String {
     } else {
         let _ = writeln!(
             o,
-            "<table>\n<caption>Indikatoren von {} im Vergleich; Signifikanz gegenüber der Gesamtstadt (95 %)</caption>",
+            "<table>\n<caption>Tabelle {}: Indikatoren von {} im Vergleich; Signifikanz gegenüber der Gesamtstadt (95 %)</caption>",
+            next(&mut tables),
             esc(&p.area_name)
         );
         o.push_str("<thead><tr><th scope=\"col\">Indikator</th><th scope=\"col\">Stand</th>");
@@ -142,7 +149,12 @@ pub fn html(p: &Profile, style: &Style) -> String {
     if p.schools.is_empty() {
         o.push_str("<p>Keine Schule oder andere Einrichtung liegt in diesem Gebiet.</p>\n");
     } else {
-        let _ = writeln!(o, "<table>\n<caption>Schulen und Einrichtungen in {}</caption>", esc(&p.area_name));
+        let _ = writeln!(
+            o,
+            "<table>\n<caption>Tabelle {}: Schulen und Einrichtungen in {}</caption>",
+            next(&mut tables),
+            esc(&p.area_name)
+        );
         o.push_str("<thead><tr><th scope=\"col\">Nummer</th><th scope=\"col\">Name</th><th scope=\"col\">Art</th></tr></thead>\n<tbody>\n");
         for s in &p.schools {
             let _ = writeln!(
@@ -158,7 +170,6 @@ pub fn html(p: &Profile, style: &Style) -> String {
     o.push_str("</section>\n");
     if !p.planning.is_empty() {
         o.push_str("<section aria-labelledby=\"planung\">\n<h2 id=\"planung\">Schulentwicklungsplanung</h2>\n");
-        let mut tables = 0;
         for table in &p.planning {
             crate::document_html::table(&mut o, &mut tables, table);
         }

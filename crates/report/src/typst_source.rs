@@ -66,7 +66,7 @@ pub(crate) fn figure(out: &mut String, f: &Figure, i: usize, width: &str) {
     let body = match &f.legend {
         Some(_) => format!(
             "block(width: {width}, grid(columns: (3fr, 1fr), column-gutter: 8pt, align: (left, bottom), {image}, \
-             image({}, width: 100%, alt: \"Legende\")))",
+             image({}, width: 100%, alt: \"Legende; die Klassen nennt die Beschreibung der Karte\")))",
             lit(&legend_path(i))
         ),
         None => format!("block(width: {width}, {image})"),
