@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
@@ -454,6 +454,9 @@ const AXE_PAGES = [
   "/atlas/koeln/planung/vergleich",
   "/quellen",
 ];
+// The standalone HTML of the long reports (bimo report bericht), written by scripts/test beside the
+// demo store: comma-separated file paths.
+const REPORT_FILES = (process.env.REPORT_HTML ?? "").split(",").filter(Boolean);
 // Error pages are pages people reach too (an old link to an area that no longer exists).
 const AXE_ERROR_PAGES = [{ path: "/atlas/koeln/gebiet/stadtteil/0", status: 404 }];
 // The desktop size of the other tests, and a phone's width, where wide tables scroll sideways
@@ -487,6 +490,10 @@ test("axe-core finds no WCAG 2.1 A/AA violations", async () => {
       for (const p of AXE_PAGES) {
         await open(p);
         problems.push(...(await axeViolations()).map((v) => `${p} (${size}): ${v}`));
+      }
+      for (const file of REPORT_FILES) {
+        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+        problems.push(...(await axeViolations()).map((v) => `${path.basename(file)} (${size}): ${v}`));
       }
       for (const { path: p, status } of AXE_ERROR_PAGES) {
         const response = await page.goto(url(p), { waitUntil: "load" });
