@@ -324,7 +324,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 o.load.as_secs_f64(),
                 o.render.as_secs_f64(),
                 o.pages as f64 / o.render.as_secs_f64().max(1e-9),
-                kind = o.kind
+                kind = if o.documents == 1 { o.kind.trim_end_matches('s') } else { o.kind }
             );
         }
         Command::Schulsozialindex(args) => {

@@ -32,7 +32,8 @@ pub struct BerichtArgs {
     /// Directory of the store file `bimo.sqlite`.
     #[arg(long, default_value = ".")]
     pub data_dir: PathBuf,
-    /// Folder to write `<name>.pdf`, `<name>.html` and `<name>.stand.toml` to (created if missing).
+    /// Folder to write `<name>.pdf`, `<name>.html` and `<name>.stand.toml` to (created if missing);
+    /// the name is the definition's file stem, or its folder's name for `bericht.toml`.
     #[arg(long)]
     pub output: PathBuf,
     /// The indicator catalogue (TOML).
@@ -217,12 +218,18 @@ fn document(args: &BerichtArgs) -> anyhow::Result<Outcome> {
     let doc =
         report::build_document(&atlas, &input).with_context(|| format!("report {}", args.definition.display()))?;
     let pdf = report::document_pdf(&doc, &style).with_context(|| format!("PDF of {}", args.definition.display()))?;
+    // Named after the definition file, or after its folder when it is the usual `bericht.toml`.
+    let stem = args.definition.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = safe_name(
-        &base
-            .canonicalize()
-            .ok()
-            .and_then(|b| b.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "bericht".to_owned()),
+        if stem == "bericht" || stem.is_empty() {
+            base.canonicalize()
+                .ok()
+                .and_then(|b| b.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "bericht".to_owned())
+        } else {
+            stem
+        }
+        .as_str(),
     );
     std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create {}", args.output.display()))?;
     write(&args.output.join(format!("{name}.pdf")), &pdf.bytes)?;
