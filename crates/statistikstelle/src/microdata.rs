@@ -1,6 +1,7 @@
 //! `statistikstelle mikrodaten`: writes the generator's records as Parquet, one file per kind,
 //! with the true transitions, the areas, the schools and their Schulbezirke beside them.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use crate::generator::{self, Calibration, Exam, KitaChild, Person, Pupil, Settin
 use crate::records::Kind;
 use crate::{Areas, Error};
 
-/// Rows per record batch (and Parquet row group).
+/// Rows per record batch and Parquet row group (at most; each year's last one is smaller).
 const BATCH: usize = 256 * 1024;
 
 /// The builders of one kind's columns, in the kind's column order.
@@ -36,13 +37,16 @@ impl Builder {
     }
 }
 
-/// One Parquet file being written.
+/// One Parquet file being written: records are gathered per year and written in row groups of
+/// one year each, so that a reader asking for some years skips the others' row groups.
 struct Output {
     kind: Kind,
     path: PathBuf,
     writer: ArrowWriter<File>,
-    columns: Vec<Builder>,
-    rows: usize,
+    /// Per year: the column builders and their rows.
+    years: BTreeMap<i32, (Vec<Builder>, usize)>,
+    /// The year of the record being appended.
+    current: i32,
     written: u64,
 }
 
@@ -53,59 +57,82 @@ impl Output {
         let properties = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
         let writer = ArrowWriter::try_new(file, kind.schema(), Some(properties))
             .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
-        let columns = kind
-            .columns()
-            .iter()
-            .map(|c| match c.ty {
-                crate::records::ColumnType::Text => Builder::Text(StringBuilder::new()),
-                crate::records::ColumnType::Integer => Builder::Integer(Int32Builder::new()),
-                crate::records::ColumnType::Boolean => Builder::Boolean(BooleanBuilder::new()),
-                crate::records::ColumnType::Date => Builder::Date(Date32Builder::new()),
-            })
-            .collect();
-        Ok(Output { kind, path, writer, columns, rows: 0, written: 0 })
+        Ok(Output { kind, path, writer, years: BTreeMap::new(), current: 0, written: 0 })
+    }
+
+    /// Starts a record of `year`.
+    fn begin(&mut self, year: i32) {
+        self.current = year;
+        let kind = self.kind;
+        self.years.entry(year).or_insert_with(|| {
+            let builders = kind
+                .columns()
+                .iter()
+                .map(|c| match c.ty {
+                    crate::records::ColumnType::Text => Builder::Text(StringBuilder::new()),
+                    crate::records::ColumnType::Integer => Builder::Integer(Int32Builder::new()),
+                    crate::records::ColumnType::Boolean => Builder::Boolean(BooleanBuilder::new()),
+                    crate::records::ColumnType::Date => Builder::Date(Date32Builder::new()),
+                })
+                .collect();
+            (builders, 0)
+        });
+    }
+
+    fn column(&mut self, i: usize) -> Option<&mut Builder> {
+        self.years.get_mut(&self.current).map(|(b, _)| &mut b[i])
     }
 
     fn text(&mut self, i: usize, v: Option<&str>) {
-        if let Builder::Text(b) = &mut self.columns[i] {
+        if let Some(Builder::Text(b)) = self.column(i) {
             b.append_option(v);
         }
     }
 
     fn int(&mut self, i: usize, v: i32) {
-        match &mut self.columns[i] {
-            Builder::Integer(b) => b.append_value(v),
-            Builder::Date(b) => b.append_value(v),
+        match self.column(i) {
+            Some(Builder::Integer(b)) => b.append_value(v),
+            Some(Builder::Date(b)) => b.append_value(v),
             _ => {}
         }
     }
 
     fn bool(&mut self, i: usize, v: bool) {
-        if let Builder::Boolean(b) = &mut self.columns[i] {
+        if let Some(Builder::Boolean(b)) = self.column(i) {
             b.append_value(v);
         }
     }
 
     fn row_done(&mut self) -> Result<(), Error> {
-        self.rows += 1;
-        if self.rows == BATCH { self.flush() } else { Ok(()) }
+        let year = self.current;
+        let full = self.years.get_mut(&year).is_some_and(|(_, rows)| {
+            *rows += 1;
+            *rows == BATCH
+        });
+        if full { self.flush(year) } else { Ok(()) }
     }
 
-    fn flush(&mut self) -> Result<(), Error> {
-        if self.rows == 0 {
+    /// Writes the gathered records of `year` as one row group.
+    fn flush(&mut self, year: i32) -> Result<(), Error> {
+        let Some((builders, rows)) = self.years.get_mut(&year) else { return Ok(()) };
+        if *rows == 0 {
             return Ok(());
         }
-        let columns: Vec<ArrayRef> = self.columns.iter_mut().map(Builder::finish).collect();
+        let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
+        let n = std::mem::take(rows);
         let io = |e: &dyn std::fmt::Display| Error::io(&self.path, std::io::Error::other(e.to_string()));
         let batch = RecordBatch::try_new(self.kind.schema(), columns).map_err(|e| io(&e))?;
         self.writer.write(&batch).map_err(|e| io(&e))?;
-        self.written += self.rows as u64;
-        self.rows = 0;
+        self.writer.flush().map_err(|e| io(&e))?;
+        self.written += n as u64;
         Ok(())
     }
 
     fn close(mut self) -> Result<u64, Error> {
-        self.flush()?;
+        let years: Vec<i32> = self.years.keys().copied().collect();
+        for year in years {
+            self.flush(year)?;
+        }
         let path = self.path.clone();
         self.writer.close().map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
         Ok(self.written)
@@ -127,6 +154,7 @@ fn hex(pseudonym: u64) -> String {
 impl Sink for Writers {
     fn pupil(&mut self, r: &Pupil<'_>) -> Result<(), Error> {
         let o = &mut self.pupils;
+        o.begin(r.year);
         o.text(0, Some(&hex(r.pseudonym)));
         o.int(1, r.year);
         o.text(2, Some(r.school));
@@ -145,6 +173,7 @@ impl Sink for Writers {
 
     fn kita(&mut self, r: &KitaChild<'_>) -> Result<(), Error> {
         let o = &mut self.kita;
+        o.begin(r.year);
         o.text(0, Some(&hex(r.pseudonym)));
         o.int(1, r.year);
         o.text(2, Some(&r.kita));
@@ -156,6 +185,7 @@ impl Sink for Writers {
 
     fn exam(&mut self, r: &Exam<'_>) -> Result<(), Error> {
         let o = &mut self.exams;
+        o.begin(r.year);
         o.text(0, Some(&hex(r.pseudonym)));
         o.int(1, r.year);
         o.text(2, Some(r.area));
@@ -167,6 +197,7 @@ impl Sink for Writers {
 
     fn person(&mut self, r: &Person<'_>) -> Result<(), Error> {
         let o = &mut self.register;
+        o.begin(r.year);
         o.text(0, Some(&hex(r.pseudonym)));
         o.int(1, r.year);
         o.int(2, r.birth_date);
