@@ -185,6 +185,7 @@ fn import_parsed(store: &Store, path: &Path, manifest: Manifest, now: &str) -> R
             url: release.url,
         },
         audience: release.audience,
+        owner: release.owner,
         imported_at: now.to_owned(),
         file: files
             .iter()

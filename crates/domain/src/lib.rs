@@ -27,6 +27,7 @@
 //! assert_eq!("2024/25".parse::<Period>().unwrap(), Period::SchoolYear(2024));
 //! ```
 
+pub mod access;
 pub mod attention;
 pub mod capacity;
 pub mod classify;

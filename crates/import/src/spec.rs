@@ -96,6 +96,10 @@ pub struct ReleaseSpec {
     /// Who may see the release; public unless stated.
     #[serde(default = "public", deserialize_with = "parsed")]
     pub audience: Audience,
+    /// The department that owns the release and grants it to others (`bimo konto`); none unless
+    /// stated. Decides who sees an internal release.
+    #[serde(default, deserialize_with = "parsed_opt")]
+    pub owner: Option<domain::access::DepartmentKey>,
 }
 
 /// `dissolve = { key, name }`: union all features into one area.

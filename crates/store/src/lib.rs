@@ -18,16 +18,19 @@
 //! assert!(store.snapshot(Audience::Public).unwrap().kommunen.is_empty());
 //! ```
 
+mod access;
 mod attention;
 mod read;
 mod scenario;
 mod write;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use access::{AccountId, AuditEntry, NewAccount, SessionAccount, StoredAccount, StoredDepartment};
 pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
 pub use read::{
     InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredInstitutionObservation,
@@ -102,6 +105,24 @@ pub enum StoreError {
     /// A review step of the attention workflow that the area's review state does not allow.
     #[error(transparent)]
     Review(#[from] domain::attention::ReviewError),
+    /// A release owner, membership or grant names a department that does not exist.
+    #[error("unknown department {0}")]
+    UnknownDepartment(domain::access::DepartmentKey),
+    /// A department key that is taken already.
+    #[error("department {0} exists already")]
+    DuplicateDepartment(domain::access::DepartmentKey),
+    /// An account login that does not exist.
+    #[error("unknown account {0:?}")]
+    UnknownAccount(String),
+    /// An account login that is taken already.
+    #[error("account {0:?} exists already")]
+    DuplicateAccount(String),
+    /// A release id that does not exist.
+    #[error("unknown release {0}")]
+    UnknownRelease(ReleaseId),
+    /// A change the acting account's roles and grants do not allow; nothing was stored.
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
     /// The file was written by a newer bimo.
     #[error("store schema version {found} is newer than this program's version {supported}")]
     SchemaTooNew {
@@ -114,8 +135,12 @@ pub enum StoreError {
 
 /// The schema migrations: entry `i` brings a store file from version `i` to version `i + 1`
 /// (version 0 is an empty file).
-const MIGRATIONS: [&str; 3] =
-    [include_str!("schema.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
+const MIGRATIONS: [&str; 4] = [
+    include_str!("schema.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+];
 
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -203,14 +228,20 @@ impl Store {
 
     /// The current state for a viewer cleared for `audience`.
     pub fn snapshot(&self, audience: Audience) -> Result<Snapshot, StoreError> {
-        read::snapshot(&self.conn(), audience, None)
+        read::snapshot(&self.conn(), &|r| audience.may_see(r.audience), None)
+    }
+
+    /// The current state as seen by a reader who may see exactly the releases in `visible` (as
+    /// [`domain::access::Viewer::visible`] computes them from [`Store::release_access`]).
+    pub fn snapshot_of(&self, visible: &HashSet<ReleaseId>) -> Result<Snapshot, StoreError> {
+        read::snapshot(&self.conn(), &|r| visible.contains(&r.id), None)
     }
 
     /// The snapshot as it stood when release `last` was the newest: what [`Store::snapshot`]
     /// returned then, whatever was imported since. A report built from it can be rebuilt
     /// identically years later.
     pub fn snapshot_as_of(&self, audience: Audience, last: ReleaseId) -> Result<Snapshot, StoreError> {
-        read::snapshot(&self.conn(), audience, Some(last))
+        read::snapshot(&self.conn(), &|r| audience.may_see(r.audience), Some(last))
     }
 
     /// Every version of a layer, newest first, whatever its audience; imports check area keys and
@@ -236,7 +267,16 @@ impl Store {
         audience: Audience,
         id: ReleaseId,
     ) -> Result<Option<Vec<StoredObservation>>, StoreError> {
-        read::release_observations(&self.conn(), audience, id)
+        read::release_observations(&self.conn(), &|r| audience.may_see(r.audience), id)
+    }
+
+    /// The observations of one release exactly as imported, if it is in `visible`.
+    pub fn release_observations_of(
+        &self,
+        visible: &HashSet<ReleaseId>,
+        id: ReleaseId,
+    ) -> Result<Option<Vec<StoredObservation>>, StoreError> {
+        read::release_observations(&self.conn(), &|r| visible.contains(&r.id), id)
     }
 
     /// Adds a release in one transaction; on any error nothing is stored.

@@ -185,14 +185,17 @@ fn release_from_row(row: &Row<'_>) -> rusqlite::Result<(String, Release, String)
     ))
 }
 
-fn visible_releases(conn: &Connection, audience: Audience) -> Result<Vec<(String, Release)>, StoreError> {
+/// Which releases a reader sees.
+pub(crate) type Visible<'a> = &'a dyn Fn(&Release) -> bool;
+
+fn visible_releases(conn: &Connection, visible: Visible<'_>) -> Result<Vec<(String, Release)>, StoreError> {
     let mut stmt = conn.prepare("SELECT * FROM release ORDER BY id")?;
     let rows = stmt.query_map([], release_from_row)?;
     let mut out = Vec::new();
     for row in rows {
         let (kommune, mut release, aud) = row?;
         release.audience = aud.parse().map_err(|e| corrupt("release", e))?;
-        if audience.may_see(release.audience) {
+        if visible(&release) {
             out.push((kommune, release));
         }
     }
@@ -326,10 +329,10 @@ pub(crate) fn institution_keys(
 
 pub(crate) fn snapshot(
     conn: &Connection,
-    audience: Audience,
+    visible: Visible<'_>,
     up_to: Option<ReleaseId>,
 ) -> Result<Snapshot, StoreError> {
-    let mut releases = visible_releases(conn, audience)?;
+    let mut releases = visible_releases(conn, visible)?;
     if let Some(last) = up_to {
         releases.retain(|(_, r)| r.id <= last);
     }
@@ -516,10 +519,10 @@ pub(crate) fn snapshot(
 
 pub(crate) fn release_observations(
     conn: &Connection,
-    audience: Audience,
+    visible: Visible<'_>,
     id: ReleaseId,
 ) -> Result<Option<Vec<StoredObservation>>, StoreError> {
-    if !visible_releases(conn, audience)?.iter().any(|(_, r)| r.id == id) {
+    if !visible_releases(conn, visible)?.iter().any(|(_, r)| r.id == id) {
         return Ok(None);
     }
     let mut stmt = conn.prepare(

@@ -34,7 +34,7 @@ fn a_version_2_store_is_upgraded_in_place_with_its_data() {
     {
         let conn = store.conn();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, SCHEMA_VERSION);
         let enforced: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert_eq!(enforced, 1);
         // The rebuilt release table still guards its children.

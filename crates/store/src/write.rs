@@ -1,5 +1,6 @@
 //! Adding releases.
 
+use domain::access::DepartmentKey;
 use domain::institution::InstitutionObservation;
 use domain::{
     Area, Audience, Institution, Kommune, Layer, LayerKey, Observation, Provenance, ReleaseId, Validity, Value,
@@ -21,6 +22,8 @@ pub struct NewRelease {
     pub provenance: Provenance,
     /// Who may see it.
     pub audience: Audience,
+    /// The department that owns it (and grants it to others), if any; it must exist.
+    pub owner: Option<DepartmentKey>,
     /// Import time, RFC 3339 UTC.
     pub imported_at: String,
     /// Name(s) of the imported file(s).
@@ -115,6 +118,27 @@ pub(crate) fn import(conn: &mut Connection, r: NewRelease) -> Result<ReleaseId, 
         ],
     )?;
     let id = tx.last_insert_rowid();
+    if let Some(owner) = &r.owner {
+        let known = tx.query_row("SELECT 1 FROM department WHERE key = ?1", [owner.as_str()], |_| Ok(())).optional()?;
+        if known.is_none() {
+            return Err(StoreError::UnknownDepartment(owner.clone()));
+        }
+        tx.execute("INSERT INTO release_owner (release_id, department) VALUES (?1, ?2)", params![id, owner.as_str()])?;
+    }
+    crate::access::audit(
+        &tx,
+        &r.imported_at,
+        "system",
+        "import",
+        &format!("release {id}"),
+        None,
+        Some(&format!(
+            "{} ({}, {})",
+            r.title,
+            r.audience.as_str(),
+            r.owner.as_ref().map_or("ohne Eigentümer", |o| o.as_str())
+        )),
+    )?;
     let kommune = r.kommune.key.as_str();
     let layer_exists = |layer: &LayerKey| -> Result<bool, StoreError> {
         Ok(tx

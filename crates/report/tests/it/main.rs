@@ -37,6 +37,7 @@ pub(crate) fn release(title: &str, day: u8, content: Content) -> NewRelease {
             url: None,
         },
         audience: Audience::Public,
+        owner: None,
         imported_at: format!("2026-11-{day:02}T08:00:00Z"),
         file: format!("{title}.csv"),
         sha256: "ab".repeat(32),

@@ -112,7 +112,7 @@ fn a_version_1_store_is_upgraded_in_place_with_its_data() {
     }
     let store = Store::open(&path).unwrap();
     let version: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, crate::SCHEMA_VERSION);
     let snapshot = store.snapshot(domain::Audience::Public).unwrap();
     let testdorf = snapshot.kommune("testdorf").unwrap();
     assert_eq!(testdorf.layer("quartier", None).unwrap().areas.len(), 1);
@@ -131,10 +131,10 @@ fn a_fresh_store_starts_at_the_newest_version_and_a_newer_file_is_refused() {
     let store = Store::open(&path).unwrap();
     let conn = store.conn();
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(version, 3);
-    conn.pragma_update(None, "user_version", 4).unwrap();
+    assert_eq!(version, crate::SCHEMA_VERSION);
+    conn.pragma_update(None, "user_version", crate::SCHEMA_VERSION + 1).unwrap();
     drop(conn);
     drop(store);
     let err = Store::open(&path).err().unwrap();
-    assert_eq!(err.to_string(), "store schema version 4 is newer than this program's version 3");
+    assert_eq!(err.to_string(), "store schema version 5 is newer than this program's version 4");
 }

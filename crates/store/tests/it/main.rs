@@ -25,6 +25,7 @@ fn release(title: &str, audience: Audience, content: Content) -> NewRelease {
         title: title.into(),
         provenance: Provenance { source: "Test".into(), licence: "CC0".into(), attribution: "Test".into(), url: None },
         audience,
+        owner: None,
         imported_at: "2026-11-26T00:00:00Z".into(),
         file: "test.csv".into(),
         sha256: "00".into(),

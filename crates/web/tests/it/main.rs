@@ -35,6 +35,7 @@ pub(crate) fn release(title: &str, audience: Audience, content: Content) -> NewR
             url: None,
         },
         audience,
+        owner: None,
         imported_at: "2026-11-26T00:00:00Z".into(),
         file: format!("{title}.csv"),
         sha256: "ab".repeat(32),
