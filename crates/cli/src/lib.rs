@@ -5,6 +5,7 @@
 //! add the release in one transaction (crate `store`). If anything is wrong, the store is left
 //! exactly as it was and every problem is reported with file, line and column.
 
+pub mod account;
 pub mod attention;
 pub mod crosswalk;
 pub mod disclosure;
@@ -235,18 +236,5 @@ pub fn demo_indices(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
 
 /// The current time in RFC 3339, UTC, to the second.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    web::auth::now_rfc3339()
 }

@@ -44,6 +44,10 @@ struct ServeArgs {
     /// configurations, one per Kommune; `bimo demo` offers data/planung/koeln.toml.
     #[arg(long = "planung")]
     plans: Vec<PathBuf>,
+    /// Send the session cookie without the `Secure` flag, for an atlas served over plain HTTP on a
+    /// trusted network (not needed on localhost or behind HTTPS).
+    #[arg(long)]
+    insecure_cookies: bool,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +84,13 @@ enum Command {
         store: StoreArgs,
         #[command(subcommand)]
         command: bimo::attention::Command,
+    },
+    /// Departments, accounts and roles for signing in to the atlas, and the audit log.
+    Konto {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: bimo::account::Command,
     },
     /// Import release manifests (TOML); each becomes one release, landing whole or not at all.
     Import {
@@ -231,14 +242,22 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let profiles = report::ProfileConfig { indices: indices.clone(), ..report::ProfileConfig::default() };
     let reports = report::AtlasReports::new(profiles, report::Style::default()).with_planning(plans.clone());
-    let state = web::AppState::new(store)
+    let state = if args.insecure_cookies {
+        web::AppState::new(store).with_insecure_cookies()
+    } else {
+        web::AppState::new(store)
+    };
+    let state = state
         .with_catalogue(catalogue)
         .with_targets(targets)
         .with_indices(indices)
         .with_planning(plans)
         .with_reports(Arc::new(reports));
     // Build the atlas before the first visitor asks for it.
-    state.atlas().await.map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
+    state
+        .atlas_for(&domain::access::Viewer::Anonymous)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the store: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     eprintln!("bimo atlas on http://{listen}/  (Ctrl-C to stop)");
     axum::serve(listener, web::app(state))
@@ -270,6 +289,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Aufmerksamkeit { store, command } => {
             bimo::attention::run(&*open(&store)?, command, &now_rfc3339(), &mut std::io::stdout().lock())?
         }
+        Command::Konto { store, command } => bimo::account::run(
+            &*open(&store)?,
+            command,
+            &now_rfc3339(),
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        )?,
         Command::Import { store, manifests } => import_all(&*open(&store)?, &manifests)?,
         Command::Index { config: path, input, store, period, catalogue, output, sensitivity } => {
             let config = import::read_index_config(&path).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::atlas::KommuneAtlas;
+use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 /// The API description served at `/api/openapi.json`.
@@ -121,13 +122,13 @@ fn json_body(body: &Bytes, content_type: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type)], Body::from(body.clone())).into_response()
 }
 
-async fn releases(State(state): State<AppState>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+async fn releases(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     Ok(json_body(&atlas.bodies.releases, "application/json"))
 }
 
-async fn kommunen(State(state): State<AppState>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+async fn kommunen(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     Ok(json_body(&atlas.bodies.kommunen, "application/json"))
 }
 
@@ -135,8 +136,12 @@ fn kommune<'a>(atlas: &'a crate::atlas::Atlas, key: &str) -> Result<&'a KommuneA
     atlas.kommune(key).ok_or_else(|| AppError::NotFound(format!("no kommune {key:?}")))
 }
 
-async fn layers(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+async fn layers(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Response, AppError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     Ok(json_body(&kommune(&atlas, &key)?.bodies.layers, "application/json"))
 }
 
@@ -147,17 +152,22 @@ struct YearQuery {
 
 async fn areas(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, layer)): Path<(String, String)>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let k = kommune(&atlas, &key)?;
     let body = k.areas_geojson(&layer, q.year).ok_or_else(|| AppError::NotFound(format!("no layer {layer:?}")))?;
     Ok(json_body(&body, "application/geo+json"))
 }
 
-async fn variables(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+async fn variables(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Response, AppError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     Ok(json_body(&kommune(&atlas, &key)?.bodies.variables, "application/json"))
 }
 
@@ -222,10 +232,11 @@ impl Filter {
 
 async fn observations(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<ObservationQuery>,
 ) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let filter = Filter {
         breakdown: q
             .breakdown
@@ -250,13 +261,13 @@ async fn observations(
         return Err(AppError::NotFound(format!("no release {id}")));
     }
     let store = Arc::clone(&state.store);
-    let audience = state.audience;
     // Filtering and serialising thousands of rows is CPU work: keep it off the request runtime.
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let k = kommune(&atlas, &key)?;
         match release {
             Some(id) => {
-                let rows = store.release_observations(audience, id).map_err(AppError::internal)?.unwrap_or_default();
+                let visible: HashSet<ReleaseId> = k.data.releases.iter().map(|r| r.id).collect();
+                let rows = store.release_observations_of(&visible, id).map_err(AppError::internal)?.unwrap_or_default();
                 let list: Vec<ObservationDto<'_>> =
                     rows.iter().filter(|o| filter.keeps(o)).map(observation_dto).collect();
                 serde_json::to_vec(&list).map_err(AppError::internal)
@@ -292,8 +303,12 @@ async fn observations(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-async fn institutions(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+async fn institutions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Response, AppError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     Ok(json_body(&kommune(&atlas, &key)?.bodies.institutions, "application/geo+json"))
 }
 
@@ -402,8 +417,12 @@ fn kind_code(k: domain::indicator::Kind) -> &'static str {
     }
 }
 
-async fn indicators(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+async fn indicators(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Response, AppError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let k = kommune(&atlas, &key)?;
         let list: Vec<serde_json::Value> = atlas
@@ -460,10 +479,11 @@ fn computed_json(c: &domain::indicator::Computed) -> serde_json::Value {
 
 async fn indicator_values(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, indicator)): Path<(String, String)>,
     Query(q): Query<IndicatorValuesQuery>,
 ) -> Result<Response, AppError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let period =
         q.period.as_deref().map(str::parse::<Period>).transpose().map_err(|e| AppError::BadRequest(e.to_string()))?;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {

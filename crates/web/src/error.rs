@@ -13,6 +13,12 @@ pub enum AppError {
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// The viewer is not allowed to do this (a missing form token, a grant the roles do not allow).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed logins for this account; the text says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Anything else; the text is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -30,6 +36,8 @@ impl AppError {
         match self {
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+            AppError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone()),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. Bitte später erneut versuchen.".to_owned())

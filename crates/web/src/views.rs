@@ -35,6 +35,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                         }
                         (nav("/quellen".into(), "Quellen & Lizenzen", "quellen"))
                         (nav("/api/openapi.json".into(), "API", "api"))
+                        (nav("/konto".into(), "Konto", "konto"))
                     }
                 }
                 main id="main" { (body) }

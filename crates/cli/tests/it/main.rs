@@ -1,6 +1,7 @@
 //! End-to-end imports of the real demo files into a fresh store, and failures that must leave the
 //! store exactly as it was.
 
+mod account;
 mod attention;
 mod disclosure;
 mod planning;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{PageError, encode, kommune, off_runtime};
 use crate::atlas::{Atlas, KommuneAtlas};
+use crate::auth::CurrentUser;
 use crate::indicators::{AreaIndicator, value_text};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
@@ -130,9 +131,10 @@ fn formula(d: &Definition) -> String {
 
 pub(super) async fn catalogue_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || catalogue_markup(&atlas, key)).await
 }
 
@@ -180,10 +182,11 @@ fn catalogue_markup(atlas: &Atlas, key: String) -> Result<Markup, PageError> {
 
 pub(super) async fn sheet_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, indicator)): Path<(String, String)>,
     Query(q): Query<IndicatorQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || sheet_markup(&atlas, key, indicator, q)).await
 }
 
@@ -472,10 +475,11 @@ fn area_table(
 
 pub(super) async fn overview_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<IndicatorQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || overview_markup(&atlas, key, q)).await
 }
 

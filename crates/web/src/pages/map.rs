@@ -8,14 +8,16 @@ use super::schools::institution_label;
 use super::{ViewQuery, controls, encode, kommune, map_areas, off_runtime, resolve, title_of, unit_label};
 use crate::AppState;
 use crate::atlas::Atlas;
+use crate::auth::CurrentUser;
 use crate::views::{page, sources, svg};
 
 pub(super) async fn map_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || map_markup(&atlas, key, q)).await
 }
 

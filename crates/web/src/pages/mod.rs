@@ -4,6 +4,7 @@
 //! This module holds what the pages share: the query, its resolution against the data, the map
 //! controls and value formatting.
 
+mod account;
 mod indicators;
 mod map;
 mod monitoring;
@@ -17,7 +18,7 @@ use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use domain::Breakdown;
 use domain::Period;
 use domain::classify::ClassMethod;
@@ -26,6 +27,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::atlas::{AreaValue, KommuneAtlas, Series, View};
+use crate::auth::CurrentUser;
 use crate::views::page;
 use crate::{AppError, AppState};
 
@@ -33,6 +35,12 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/quellen", get(sources::releases_page))
+        .route("/anmelden", get(account::login_page).post(account::login))
+        .route("/abmelden", post(account::logout))
+        .route("/konto", get(account::account_page))
+        .route("/konto/freigaben", post(account::grant))
+        .route("/konto/passwort", post(account::change_password))
+        .route("/konto/protokoll", get(account::audit_page))
         .route("/atlas/{kommune}", get(map::map_page))
         .route("/atlas/{kommune}/tabelle", get(table::table_page))
         .route("/atlas/{kommune}/tabelle.csv", get(table::table_csv))
@@ -99,6 +107,8 @@ impl IntoResponse for PageError {
         let heading = match status {
             StatusCode::NOT_FOUND => "Nicht gefunden",
             StatusCode::BAD_REQUEST => "Ungültige Anfrage",
+            StatusCode::FORBIDDEN => "Nicht erlaubt",
+            StatusCode::TOO_MANY_REQUESTS => "Zu viele Versuche",
             _ => "Fehler",
         };
         let body = html! {
@@ -258,8 +268,8 @@ fn kommune<'a>(atlas: &'a crate::atlas::Atlas, key: &str) -> Result<&'a KommuneA
     atlas.kommune(key).ok_or_else(|| AppError::NotFound(format!("keine Kommune {key:?}")))
 }
 
-async fn home(State(state): State<AppState>) -> Result<Response, PageError> {
-    let atlas = state.atlas().await?;
+async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Response, PageError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     if let [only] = atlas.kommunen.as_slice() {
         return Ok(Redirect::to(&format!("/atlas/{}", only.data.kommune.key)).into_response());
     }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::{PageError, encode, kommune, off_runtime};
 use crate::atlas::{Atlas, KommuneAtlas};
+use crate::auth::CurrentUser;
 use crate::monitoring::{Edition, IndexDefinition, edition, editions, label};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
@@ -82,8 +83,12 @@ fn number(x: f64) -> String {
     render::format_de(x, 2)
 }
 
-pub(super) async fn list_page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Markup, PageError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let k = kommune(&atlas, &key)?;
     let name = k.data.kommune.name.clone();
     let defs: Vec<&IndexDefinition> = state.indices.iter().filter(|d| d.kommune == key).collect();
@@ -108,10 +113,11 @@ pub(super) async fn list_page(State(state): State<AppState>, Path(key): Path<Str
 
 pub(super) async fn index_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, index)): Path<(String, String)>,
     Query(q): Query<IndexQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || index_markup(&state, &atlas, &key, &index, &q)).await
 }
 
@@ -294,10 +300,11 @@ fn index_markup(state: &AppState, atlas: &Atlas, key: &str, index: &str, q: &Ind
 
 pub(super) async fn area_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, index, area)): Path<(String, String, String)>,
     Query(q): Query<IndexQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || area_markup(&state, &atlas, &key, &index, &area, &q)).await
 }
 
@@ -681,10 +688,11 @@ fn cutter_label(c: &Cutter) -> String {
 
 pub(super) async fn index_csv(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, index)): Path<(String, String)>,
     Query(q): Query<IndexQuery>,
 ) -> Result<axum::response::Response, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || {
         let k = kommune(&atlas, &key)?;
         let def = definition(&state, &key, &index)?;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::{PageError, encode, kommune, off_runtime};
 use crate::atlas::{Atlas, KommuneAtlas};
+use crate::auth::CurrentUser;
 use crate::planning::{BASIS, Plan, PlanSchool, backtest, compare, evaluate, plan, scenario};
 use crate::views::{page, sources, svg};
 use crate::{AppError, AppState};
@@ -77,10 +78,11 @@ fn releases<'a>(k: &'a KommuneAtlas, plan: &Plan) -> Vec<&'a domain::Release> {
 
 pub(super) async fn plan_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || plan_markup(&state, &atlas, &key, &q)).await
 }
 
@@ -243,10 +245,11 @@ fn plan_markup(state: &AppState, atlas: &Atlas, key: &str, q: &PlanQuery) -> Res
 
 pub(super) async fn school_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, school)): Path<(String, String)>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || school_markup(&state, &atlas, &key, &school, &q)).await
 }
 
@@ -377,10 +380,11 @@ fn zuegigkeit_source(s: &PlanSchool) -> String {
 
 pub(super) async fn comparison_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<ComparisonQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || comparison_markup(&state, &atlas, &key, &q)).await
 }
 

@@ -13,6 +13,7 @@ use super::{
     ViewQuery, encode, kommune, map_areas, off_runtime, resolve, series_param, title_of, unit_label, value_text,
 };
 use crate::atlas::{Atlas, KommuneAtlas, Series, View};
+use crate::auth::CurrentUser;
 use crate::indicators::value_text as indicator_value_text;
 use crate::reports::ReportFormat;
 use crate::views::{page, sources, svg};
@@ -51,32 +52,36 @@ fn key_figure_measure(k: &KommuneAtlas, s: &Series) -> Measure {
 
 pub(super) async fn profile_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, layer_key, area_key)): Path<(String, String, String)>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let downloads = state.reports.is_some();
     off_runtime(move || profile_markup(&atlas, key, layer_key, area_key, q, downloads)).await
 }
 
 pub(super) async fn profile_pdf(
     state: State<AppState>,
+    user: CurrentUser,
     path: Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
-    profile_download(state, path, ReportFormat::Pdf).await
+    profile_download(state, user, path, ReportFormat::Pdf).await
 }
 
 pub(super) async fn profile_html(
     state: State<AppState>,
+    user: CurrentUser,
     path: Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
-    profile_download(state, path, ReportFormat::Html).await
+    profile_download(state, user, path, ReportFormat::Html).await
 }
 
 /// The Quartiersprofil typeset by the installation's [`crate::reports::Reports`], on the blocking
 /// pool.
 async fn profile_download(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((key, layer_key, area_key)): Path<(String, String, String)>,
     format: ReportFormat,
 ) -> Result<Response, PageError> {
@@ -84,7 +89,7 @@ async fn profile_download(
         .reports
         .clone()
         .ok_or_else(|| AppError::NotFound("Berichte sind in dieser Installation nicht eingerichtet.".into()))?;
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     let file = format!("quartiersprofil-{layer_key}-{area_key}.{}", format.extension())
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })

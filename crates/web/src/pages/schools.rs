@@ -7,6 +7,7 @@ use super::PageError;
 use super::{encode, kommune, off_runtime};
 use crate::AppState;
 use crate::atlas::Atlas;
+use crate::auth::CurrentUser;
 use crate::views::{page, sources};
 
 /// "Name (Schulform), Schülerzahl: 220, Schulsozialindex: 5": the text of a school on the map.
@@ -20,8 +21,12 @@ pub(super) fn institution_label(i: &domain::Institution) -> String {
     text
 }
 
-pub(super) async fn schools_page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+pub(super) async fn schools_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Markup, PageError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || schools_markup(&atlas, key)).await
 }
 

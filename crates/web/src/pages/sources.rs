@@ -5,6 +5,7 @@ use maud::{Markup, html};
 
 use super::PageError;
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::views::page;
 
 /// German name of a release kind.
@@ -26,8 +27,8 @@ fn german_timestamp(rfc3339: &str) -> String {
     }
 }
 
-pub(super) async fn releases_page(State(state): State<AppState>) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+pub(super) async fn releases_page(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
+    let atlas = state.atlas_for(&user.viewer()).await?;
     Ok(page(
         "Quellen & Lizenzen",
         None,

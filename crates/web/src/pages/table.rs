@@ -9,6 +9,7 @@ use super::PageError;
 use super::{ViewQuery, controls, encode, kommune, off_runtime, resolve, title_of, value_text};
 use crate::atlas::AreaValue;
 use crate::atlas::Atlas;
+use crate::auth::CurrentUser;
 use crate::views::{page, sources};
 use crate::{AppError, AppState};
 
@@ -31,10 +32,11 @@ fn sorted<'a>(mut values: Vec<AreaValue<'a>>, q: &ViewQuery) -> Vec<AreaValue<'a
 
 pub(super) async fn table_page(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || table_markup(&atlas, key, q)).await
 }
 
@@ -109,10 +111,11 @@ fn arrow(aria_sort: &str) -> &'static str {
 
 pub(super) async fn table_csv(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(key): Path<String>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, PageError> {
-    let atlas = state.atlas().await?;
+    let atlas = state.atlas_for(&user.viewer()).await?;
     off_runtime(move || table_csv_body(&atlas, key, q)).await
 }
 

@@ -1,5 +1,6 @@
 //! Integration tests of the web app through `app()`, on a small hand-made Kommune.
 
+mod access;
 mod api;
 mod indicators;
 mod monitoring;
