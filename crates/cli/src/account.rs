@@ -146,3 +146,36 @@ pub fn run(
     }
     Ok(())
 }
+
+/// The departments of the demo: the reference city's two departments that work from one body of
+/// data, and one partner organisation (a Träger) as an example.
+const DEMO_DEPARTMENTS: [(&str, &str, DepartmentKind); 3] = [
+    ("bildungsbuero", "Bildungsbüro (Dezernat Schule, Bürger, Kultur)", DepartmentKind::Verwaltung),
+    ("soziales", "Dezernat Soziales", DepartmentKind::Verwaltung),
+    ("traeger-beispiel", "Beispiel-Träger e. V. (Beispiel)", DepartmentKind::Partner),
+];
+
+/// Sets up the demo's departments where missing and, in a store without accounts, the account
+/// `demo` (admin of both city departments) with a fresh random password, which it returns.
+pub fn demo_setup(store: &Store, now: &str) -> anyhow::Result<Option<String>> {
+    let existing = store.departments()?;
+    for (key, name, kind) in DEMO_DEPARTMENTS {
+        let key: DepartmentKey = key.parse()?;
+        if !existing.iter().any(|d| d.key == key) {
+            store.add_department(&StoredDepartment { key, name: name.to_owned(), kind }, "system", now)?;
+        }
+    }
+    if !store.accounts()?.is_empty() {
+        return Ok(None);
+    }
+    let password = web::auth::random_password();
+    let password_hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let account = NewAccount { login: "demo".to_owned(), name: "Demo-Konto".to_owned(), password_hash };
+    store.add_account(&account, "system", now)?;
+    for (key, _, kind) in DEMO_DEPARTMENTS {
+        if kind == DepartmentKind::Verwaltung {
+            store.set_membership("demo", &key.parse()?, Some(Role::Admin), "system", now)?;
+        }
+    }
+    Ok(Some(password))
+}

@@ -276,6 +276,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let files =
                 files.canonicalize().with_context(|| format!("cannot find the demo files in {}", files.display()))?;
             import_all(&st, &bimo::demo_manifests(&files)?)?;
+            if let Some(password) = bimo::account::demo_setup(&st, &now_rfc3339())? {
+                eprintln!("demo account created – sign in at /anmelden as \"demo\" with the password {password}");
+            }
             if !no_serve {
                 let targets = s.targets.clone().or_else(|| Some(files.join("../indikatoren/ziele-demo.toml")));
                 let indices = if s.indices.is_empty() { bimo::demo_indices(&files)? } else { s.indices.clone() };

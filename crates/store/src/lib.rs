@@ -4,7 +4,10 @@
 //! lands whole or not at all, through [`Store::record_review`], which appends one step of the
 //! attention workflow if the area's review state allows it, and through [`Store::add_scenario`] and
 //! [`Store::adopt_scenario`], which append planning scenarios and the council decisions that
-//! adopted them ([`Store::scenarios`] reads them back). Rows are never updated or deleted, so
+//! adopted them ([`Store::scenarios`] reads them back), and through the access records of
+//! `access.rs` (departments, accounts, roles, grants, sessions, the audit log; accounts and
+//! memberships change in place, each change logged with before and after). Data rows are never
+//! updated or deleted, so
 //! an old release stays queryable after a corrected file has been imported as a new one. Reads go
 //! through [`Store::snapshot`], which returns the current state as seen by one [`Audience`]: for each
 //! layer the newest visible version, and for each observation cell – of an area or of an

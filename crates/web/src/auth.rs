@@ -58,6 +58,14 @@ pub(crate) fn random_token() -> String {
     hex(&bytes)
 }
 
+/// A fresh random password of 16 letters and digits (about 95 bits), for generated accounts.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
+
 /// The SHA-256 of a session token, as the store keeps it.
 pub(crate) fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

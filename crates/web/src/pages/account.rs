@@ -47,7 +47,7 @@ fn login_form(csrf: &str, target: &str, login: &str, message: Option<&str>) -> M
             h1 { "Anmelden" }
             p { "Angemeldete Konten sehen zusätzlich die Datenstände, die ihre Ämter besitzen oder freigegeben bekommen haben." }
             @if let Some(m) = message { p class="notice" role="alert" { (m) } }
-            form class="controls" method="post" action="/anmelden" {
+            form class="controls narrow" method="post" action="/anmelden" {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="weiter" value=(target);
                 label { "Anmeldename" input type="text" name="login" value=(login) autocomplete="username" required; }
@@ -265,7 +265,7 @@ pub(super) async fn account_page(State(state): State<AppState>, user: CurrentUse
             html! {
                 h1 { "Konto" }
                 p { "Angemeldet als " strong { (account.name) } " (" (account.login) ")." }
-                form method="post" action="/abmelden" {
+                form class="controls narrow" method="post" action="/abmelden" {
                     input type="hidden" name="csrf" value=(csrf);
                     button type="submit" { "Abmelden" }
                 }
@@ -310,7 +310,7 @@ pub(super) async fn account_page(State(state): State<AppState>, user: CurrentUse
                     }
                 }
                 h2 { "Passwort ändern" }
-                form class="controls" method="post" action="/konto/passwort" {
+                form class="controls narrow" method="post" action="/konto/passwort" {
                     input type="hidden" name="csrf" value=(csrf);
                     label { "Bisheriges Passwort" input type="password" name="aktuell" autocomplete="current-password" required; }
                     label { "Neues Passwort (mindestens " (MIN_PASSWORD_CHARS) " Zeichen)" input type="password" name="neu" autocomplete="new-password" minlength=(MIN_PASSWORD_CHARS) required; }

@@ -35,19 +35,20 @@ pub(super) async fn releases_page(State(state): State<AppState>, user: CurrentUs
         "quellen",
         html! {
             h1 { "Quellen & Lizenzen" }
-            p { "Jeder Import ist ein unveränderlicher Datenstand. Eine korrigierte Datei wird ein neuer Datenstand; ältere bleiben über die API abrufbar. Ohne Anmeldung sind nur öffentliche Datenstände sichtbar." }
+            p { "Jeder Import ist ein unveränderlicher Datenstand. Eine korrigierte Datei wird ein neuer Datenstand; ältere bleiben über die API abrufbar. Ohne Anmeldung sind nur öffentliche Datenstände sichtbar; angemeldet sieht man zusätzlich, was die eigenen Ämter besitzen oder freigegeben bekommen haben." }
             @for k in &atlas.kommunen {
                 h2 { (k.data.kommune.name) }
                 div class="scroll" role="region" tabindex="0" aria-label={ "Datenstände " (k.data.kommune.name) } { table class="data" {
                     caption class="sr-only" { "Datenstände " (k.data.kommune.name) }
                     thead { tr { th scope="col" { "Nr." } th scope="col" { "Titel" } th scope="col" { "Art" } th scope="col" { "Quelle" }
-                        th scope="col" { "Lizenz" } th scope="col" { "Namensnennung" } th scope="col" { "Importiert" } th scope="col" { "Datei (SHA-256)" } } }
+                        th scope="col" { "Lizenz" } th scope="col" { "Namensnennung" } th scope="col" { "Stufe" } th scope="col" { "Importiert" } th scope="col" { "Datei (SHA-256)" } } }
                     tbody {
                         @for r in &k.data.releases {
                             tr id=(format!("release-{}", r.id)) {
                                 td { (r.id) } td { (r.title) } td { (kind_label(&r.kind)) }
                                 td { @if let Some(u) = &r.provenance.url { a href=(u) { (r.provenance.source) } } @else { (r.provenance.source) } }
                                 td class="nowrap" { (r.provenance.licence) } td { (r.provenance.attribution) }
+                                td { (super::account::audience_label(r.audience)) }
                                 td class="nowrap" { time datetime=(r.imported_at) { (german_timestamp(&r.imported_at)) } }
                                 td class="file" { (r.file) br; code title=(r.sha256) { (r.sha256.get(..16).unwrap_or(&r.sha256)) "…" } }
                             }
