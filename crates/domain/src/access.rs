@@ -237,6 +237,17 @@ impl Viewer {
         release.owner.as_ref().and_then(|o| self.member_of(o)) == Some(Role::Admin)
     }
 
+    /// Whether this viewer may see a record (an offer, a measure) that `owner` keeps for
+    /// `audience`: the tiers as for a release owned by `owner`, without grants.
+    pub fn may_read_record(&self, audience: Audience, owner: &DepartmentKey) -> bool {
+        self.may_read(&ReleaseAccess { id: ReleaseId(0), audience, owner: Some(owner.clone()) }, &[])
+    }
+
+    /// Whether this viewer may create and change the records `owner` keeps: an editor or admin there.
+    pub fn may_edit_for(&self, owner: &DepartmentKey) -> bool {
+        self.member_of(owner).is_some_and(|role| role >= Role::Editor)
+    }
+
     /// The releases this viewer may see, in the order given.
     pub fn visible<'a>(&self, releases: &'a [ReleaseAccess], grants: &[Grant]) -> Vec<&'a ReleaseAccess> {
         releases.iter().filter(|r| self.may_read(r, grants)).collect()
@@ -321,6 +332,20 @@ mod tests {
         assert!(!v("schule", Role::Admin).may_grant(&owned));
         assert!(!v("soziales", Role::Admin).may_grant(&release(4, Audience::Internal, None)));
         assert!(!Viewer::Anonymous.may_grant(&owned));
+    }
+
+    #[test]
+    fn records_follow_the_tiers_and_editors_change_their_departments_records() {
+        let v = |key: &str, role| Viewer::Account(vec![member(key, DepartmentKind::Verwaltung, role)]);
+        let owner = dept("traeger");
+        assert!(Viewer::Anonymous.may_read_record(Audience::Public, &owner));
+        assert!(!Viewer::Anonymous.may_read_record(Audience::Partner, &owner));
+        assert!(v("schule", Role::Reader).may_read_record(Audience::Partner, &owner));
+        assert!(!v("schule", Role::Admin).may_read_record(Audience::Internal, &owner));
+        assert!(v("traeger", Role::Reader).may_read_record(Audience::Internal, &owner));
+        assert!(v("traeger", Role::Editor).may_edit_for(&owner));
+        assert!(!v("traeger", Role::Reader).may_edit_for(&owner));
+        assert!(!v("schule", Role::Admin).may_edit_for(&owner));
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! ```
 
 pub mod access;
+pub mod angebot;
 pub mod attention;
 pub mod capacity;
 pub mod classify;
@@ -39,6 +40,7 @@ pub mod geography;
 pub mod indicator;
 pub mod institution;
 pub mod locate;
+pub mod massnahme;
 pub mod measure;
 pub mod monitoring;
 pub mod observation;

@@ -111,7 +111,7 @@ fn corrupt(table: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt { table, detail: e.to_string() }
 }
 
-fn department_exists(conn: &Connection, key: &DepartmentKey) -> Result<bool, StoreError> {
+pub(crate) fn department_exists(conn: &Connection, key: &DepartmentKey) -> Result<bool, StoreError> {
     Ok(conn.query_row("SELECT 1 FROM department WHERE key = ?1", [key.as_str()], |_| Ok(())).optional()?.is_some())
 }
 
@@ -156,6 +156,11 @@ fn account_where(
         disabled: disabled != 0,
         memberships: memberships(conn, id)?,
     }))
+}
+
+/// The account with this number.
+pub(crate) fn account_by_id(conn: &Connection, id: AccountId) -> Result<StoredAccount, StoreError> {
+    account_where(conn, "id", &id.0)?.ok_or_else(|| StoreError::UnknownAccount(id.0.to_string()))
 }
 
 fn membership_text(m: &[Membership]) -> String {

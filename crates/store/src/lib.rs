@@ -23,6 +23,7 @@
 
 mod access;
 mod attention;
+mod management;
 mod read;
 mod scenario;
 mod write;
@@ -35,6 +36,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use access::{AccountId, AuditEntry, NewAccount, SessionAccount, StoredAccount, StoredDepartment};
 pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
+pub use management::{Actor, StoredAngebot, StoredMassnahme, StoredUrteil};
 pub use read::{
     InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredInstitutionObservation,
     StoredObservation, VariableInfo,
@@ -120,6 +122,12 @@ pub enum StoreError {
     /// An account login that is taken already.
     #[error("account {0:?} exists already")]
     DuplicateAccount(String),
+    /// A Kommune that has no release yet.
+    #[error("unknown Kommune {0}")]
+    UnknownKommune(String),
+    /// An offer, measure or effect that does not exist (or was withdrawn).
+    #[error("unknown {0}")]
+    UnknownRecord(String),
     /// A release id that does not exist.
     #[error("unknown release {0}")]
     UnknownRelease(ReleaseId),
@@ -138,11 +146,12 @@ pub enum StoreError {
 
 /// The schema migrations: entry `i` brings a store file from version `i` to version `i + 1`
 /// (version 0 is an empty file).
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("schema.sql"),
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
     include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
 ];
 
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

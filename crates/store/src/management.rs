@@ -1,0 +1,515 @@
+//! Support offers (Angebote), measures (Maßnahmen) and the judgements of their effects (schema v5).
+//!
+//! Every save appends a version; the newest version of a key is the current record, and a
+//! withdrawn version takes it off the lists. A save is checked against the acting account's roles
+//! ([`Viewer::may_edit_for`] the record's department) inside the transaction that appends it, and
+//! writes its audit entry with the versions before and after in the same transaction. The entered
+//! draft is kept as JSON and parsed again on every read.
+
+use domain::access::{DepartmentKey, Viewer};
+use domain::angebot::{Angebot, AngebotDraft};
+use domain::attention::{Datum, Person};
+use domain::massnahme::{Befund, Massnahme, MassnahmeDraft, Urteil, WirkungDraft};
+use domain::{Audience, KommuneKey, LayerKey};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde_json::{Value, json};
+
+use crate::{AccountId, Store, StoreError};
+
+/// Who makes a change: an account (checked against its roles) or the command line (`system`,
+/// e.g. the demo's examples).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The command line; not checked.
+    System,
+    /// A signed-in account.
+    Account(AccountId),
+}
+
+/// A stored offer with who keeps it and for whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAngebot {
+    /// The offer.
+    pub angebot: Angebot,
+    /// The department (Träger, Amt) that maintains it.
+    pub owner: DepartmentKey,
+    /// Who may see it.
+    pub audience: Audience,
+    /// An example of the demo.
+    pub example: bool,
+    /// The number of this version.
+    pub version: i64,
+    /// Who saved it, and when.
+    pub saved_by: String,
+    /// RFC 3339.
+    pub saved_at: String,
+}
+
+/// A stored measure with its layer and who keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMassnahme {
+    /// The measure; its lead department owns it.
+    pub massnahme: Massnahme,
+    /// The layer its areas belong to.
+    pub layer: LayerKey,
+    /// Who may see it.
+    pub audience: Audience,
+    /// The number of this version.
+    pub version: i64,
+    /// Who saved it.
+    pub saved_by: String,
+    /// RFC 3339.
+    pub saved_at: String,
+}
+
+/// A recorded judgement with when it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredUrteil {
+    /// The judgement.
+    pub urteil: Urteil,
+    /// Who recorded it (login or `system`).
+    pub recorded_by: String,
+    /// RFC 3339.
+    pub recorded_at: String,
+}
+
+fn corrupt(table: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt { table, detail: e.to_string() }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+fn texts(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+}
+
+fn angebot_json(d: &AngebotDraft) -> String {
+    json!({
+        "key": d.key, "title": d.title, "phase": d.phase, "uebergang": d.uebergang,
+        "target_group": d.target_group, "traeger": d.traeger, "longitude": d.longitude,
+        "latitude": d.latitude, "areas_served": d.areas_served, "capacity": d.capacity,
+        "languages": d.languages, "cost": d.cost, "contact": d.contact, "from": d.from, "to": d.to,
+    })
+    .to_string()
+}
+
+fn angebot_draft(json: &str) -> Result<AngebotDraft, StoreError> {
+    let v: Value = serde_json::from_str(json).map_err(|e| corrupt("angebot_version", e))?;
+    Ok(AngebotDraft {
+        key: text(&v, "key"),
+        title: text(&v, "title"),
+        phase: text(&v, "phase"),
+        uebergang: text(&v, "uebergang"),
+        target_group: text(&v, "target_group"),
+        traeger: text(&v, "traeger"),
+        longitude: text(&v, "longitude"),
+        latitude: text(&v, "latitude"),
+        areas_served: texts(&v, "areas_served"),
+        capacity: text(&v, "capacity"),
+        languages: text(&v, "languages"),
+        cost: text(&v, "cost"),
+        contact: text(&v, "contact"),
+        from: text(&v, "from"),
+        to: text(&v, "to"),
+    })
+}
+
+fn massnahme_json(d: &MassnahmeDraft) -> String {
+    let effects: Vec<Value> = d
+        .effects
+        .iter()
+        .map(|e| {
+            json!({"indicator": e.indicator, "baseline_period": e.baseline_period, "baseline": e.baseline,
+                   "target": e.target, "review": e.review})
+        })
+        .collect();
+    json!({
+        "key": d.key, "title": d.title, "field": d.field, "lead": d.lead, "partners": d.partners,
+        "status": d.status, "priority": d.priority, "start": d.start, "end": d.end, "cost": d.cost,
+        "funding": d.funding, "areas": d.areas, "effects": effects, "example": d.example,
+    })
+    .to_string()
+}
+
+fn massnahme_draft(json: &str) -> Result<MassnahmeDraft, StoreError> {
+    let v: Value = serde_json::from_str(json).map_err(|e| corrupt("massnahme_version", e))?;
+    let effects = v.get("effects").and_then(Value::as_array).map_or_else(Vec::new, |a| {
+        a.iter()
+            .map(|e| WirkungDraft {
+                indicator: text(e, "indicator"),
+                baseline_period: text(e, "baseline_period"),
+                baseline: text(e, "baseline"),
+                target: text(e, "target"),
+                review: text(e, "review"),
+            })
+            .collect()
+    });
+    Ok(MassnahmeDraft {
+        key: text(&v, "key"),
+        title: text(&v, "title"),
+        field: text(&v, "field"),
+        lead: text(&v, "lead"),
+        partners: text(&v, "partners"),
+        status: text(&v, "status"),
+        priority: text(&v, "priority"),
+        start: text(&v, "start"),
+        end: text(&v, "end"),
+        cost: text(&v, "cost"),
+        funding: text(&v, "funding"),
+        areas: texts(&v, "areas"),
+        effects,
+        example: v.get("example").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+/// The acting account's login after checking that it may change `owner`'s records.
+fn check_actor(conn: &Connection, actor: Actor, owner: &DepartmentKey) -> Result<String, StoreError> {
+    match actor {
+        Actor::System => Ok("system".to_owned()),
+        Actor::Account(id) => {
+            let account = crate::access::account_by_id(conn, id)?;
+            if account.disabled || !account.viewer().may_edit_for(owner) {
+                return Err(StoreError::Forbidden("only editors and admins of the department change its records"));
+            }
+            Ok(account.login)
+        }
+    }
+}
+
+fn ensure_kommune_and_department(
+    conn: &Connection,
+    kommune: &KommuneKey,
+    owner: &DepartmentKey,
+) -> Result<(), StoreError> {
+    let known = conn.query_row("SELECT 1 FROM kommune WHERE key = ?1", [kommune.as_str()], |_| Ok(())).optional()?;
+    if known.is_none() {
+        return Err(StoreError::UnknownKommune(kommune.to_string()));
+    }
+    if !crate::access::department_exists(conn, owner)? {
+        return Err(StoreError::UnknownDepartment(owner.clone()));
+    }
+    Ok(())
+}
+
+/// The newest version of a key: (owner, withdrawn, draft JSON).
+fn newest(
+    conn: &Connection,
+    table: &str,
+    kommune: &KommuneKey,
+    key: &str,
+) -> Result<Option<(String, bool, String)>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT owner, withdrawn, draft FROM {table} WHERE kommune = ?1 AND key = ?2 ORDER BY id DESC LIMIT 1"
+            ),
+            (kommune.as_str(), key),
+            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+impl Store {
+    /// Saves an offer as a new version: `owner` maintains it. An account must be an editor or admin
+    /// of `owner`, and of the owner of an existing offer with this key (an offer does not change
+    /// hands); otherwise [`StoreError::Forbidden`] and nothing is stored.
+    pub fn save_angebot(
+        &self,
+        actor: Actor,
+        kommune: &KommuneKey,
+        owner: &DepartmentKey,
+        audience: Audience,
+        example: bool,
+        angebot: &Angebot,
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ensure_kommune_and_department(&tx, kommune, owner)?;
+        let login = check_actor(&tx, actor, owner)?;
+        let before = newest(&tx, "angebot_version", kommune, angebot.key.as_str())?;
+        if let Some((previous_owner, _, _)) = &before
+            && previous_owner != owner.as_str()
+        {
+            return Err(StoreError::Forbidden("an offer stays with the department that entered it"));
+        }
+        let draft = angebot_json(&angebot.draft());
+        tx.execute(
+            "INSERT INTO angebot_version (kommune, key, owner, audience, example, draft, withdrawn, actor, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+            params![
+                kommune.as_str(),
+                angebot.key.as_str(),
+                owner.as_str(),
+                audience.as_str(),
+                example,
+                draft,
+                login,
+                at
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let subject = format!("angebot {kommune}/{}", angebot.key);
+        crate::access::audit(
+            &tx,
+            at,
+            &login,
+            "save offer",
+            &subject,
+            before.as_ref().map(|b| b.2.as_str()),
+            Some(&draft),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Withdraws an offer (a version marked withdrawn); the same roles as for saving it.
+    pub fn withdraw_angebot(&self, actor: Actor, kommune: &KommuneKey, key: &str, at: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some((owner, false, draft)) = newest(&tx, "angebot_version", kommune, key)? else {
+            return Err(StoreError::UnknownRecord(format!("angebot {key}")));
+        };
+        let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("angebot_version", e))?;
+        let login = check_actor(&tx, actor, &owner)?;
+        tx.execute(
+            "INSERT INTO angebot_version (kommune, key, owner, audience, example, draft, withdrawn, actor, at)
+             SELECT kommune, key, owner, audience, example, draft, 1, ?3, ?4 FROM angebot_version
+             WHERE kommune = ?1 AND key = ?2 ORDER BY id DESC LIMIT 1",
+            params![kommune.as_str(), key, login, at],
+        )?;
+        crate::access::audit(
+            &tx,
+            at,
+            &login,
+            "withdraw offer",
+            &format!("angebot {kommune}/{key}"),
+            Some(&draft),
+            None,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The current offers of a Kommune that `viewer` may see, by key.
+    pub fn angebote(&self, kommune: &KommuneKey, viewer: &Viewer) -> Result<Vec<StoredAngebot>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT v.id, v.owner, v.audience, v.example, v.draft, v.actor, v.at FROM angebot_version v
+             WHERE v.kommune = ?1 AND v.withdrawn = 0
+               AND v.id = (SELECT max(id) FROM angebot_version w WHERE w.kommune = v.kommune AND w.key = v.key)
+             ORDER BY v.key",
+        )?;
+        let rows = stmt.query_map([kommune.as_str()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (version, owner, audience, example, draft, saved_by, saved_at) = row?;
+            let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("angebot_version", e))?;
+            let audience: Audience = audience.parse().map_err(|e| corrupt("angebot_version", e))?;
+            if !viewer.may_read_record(audience, &owner) {
+                continue;
+            }
+            let angebot = Angebot::from_draft(&angebot_draft(&draft)?)
+                .map_err(|p| corrupt("angebot_version", format!("{} problems, first: {:?}", p.len(), p.first())))?;
+            out.push(StoredAngebot { angebot, owner, audience, example: example != 0, version, saved_by, saved_at });
+        }
+        Ok(out)
+    }
+
+    /// Saves a measure as a new version: its lead department owns it. An account must be an editor
+    /// or admin of the lead department (and of the previous lead, if the lead changes).
+    pub fn save_massnahme(
+        &self,
+        actor: Actor,
+        kommune: &KommuneKey,
+        layer: &LayerKey,
+        audience: Audience,
+        massnahme: &Massnahme,
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let owner = &massnahme.lead;
+        ensure_kommune_and_department(&tx, kommune, owner)?;
+        let login = check_actor(&tx, actor, owner)?;
+        let before = newest(&tx, "massnahme_version", kommune, massnahme.key.as_str())?;
+        if let Some((previous, _, _)) = &before
+            && previous != owner.as_str()
+        {
+            let previous: DepartmentKey = previous.parse().map_err(|e| corrupt("massnahme_version", e))?;
+            check_actor(&tx, actor, &previous)?;
+        }
+        let draft = massnahme_json(&massnahme.draft());
+        tx.execute(
+            "INSERT INTO massnahme_version (kommune, key, owner, audience, layer, draft, withdrawn, actor, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+            params![
+                kommune.as_str(),
+                massnahme.key.as_str(),
+                owner.as_str(),
+                audience.as_str(),
+                layer.as_str(),
+                draft,
+                login,
+                at
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let subject = format!("massnahme {kommune}/{}", massnahme.key);
+        crate::access::audit(
+            &tx,
+            at,
+            &login,
+            "save measure",
+            &subject,
+            before.as_ref().map(|b| b.2.as_str()),
+            Some(&draft),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The current measures of a Kommune that `viewer` may see, by key.
+    pub fn massnahmen(&self, kommune: &KommuneKey, viewer: &Viewer) -> Result<Vec<StoredMassnahme>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT v.id, v.owner, v.audience, v.layer, v.draft, v.actor, v.at FROM massnahme_version v
+             WHERE v.kommune = ?1 AND v.withdrawn = 0
+               AND v.id = (SELECT max(id) FROM massnahme_version w WHERE w.kommune = v.kommune AND w.key = v.key)
+             ORDER BY v.key",
+        )?;
+        let rows = stmt.query_map([kommune.as_str()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (version, owner, audience, layer, draft, saved_by, saved_at) = row?;
+            let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
+            let audience: Audience = audience.parse().map_err(|e| corrupt("massnahme_version", e))?;
+            if !viewer.may_read_record(audience, &owner) {
+                continue;
+            }
+            // Indicators were checked against the catalogue when saved; a later catalogue does not
+            // make a stored measure unreadable.
+            let massnahme = Massnahme::from_draft(&massnahme_draft(&draft)?, &|_| true)
+                .map_err(|p| corrupt("massnahme_version", format!("{} problems, first: {:?}", p.len(), p.first())))?;
+            let layer = layer.parse().map_err(|e| corrupt("massnahme_version", e))?;
+            out.push(StoredMassnahme { massnahme, layer, audience, version, saved_by, saved_at });
+        }
+        Ok(out)
+    }
+
+    /// Records a reviewer's judgement of one expected effect of a measure; the account must be an
+    /// editor or admin of the measure's lead department.
+    pub fn record_urteil(
+        &self,
+        actor: Actor,
+        kommune: &KommuneKey,
+        key: &str,
+        urteil: &Urteil,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some((owner, false, draft)) = newest(&tx, "massnahme_version", kommune, key)? else {
+            return Err(StoreError::UnknownRecord(format!("massnahme {key}")));
+        };
+        let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
+        let login = check_actor(&tx, actor, &owner)?;
+        let effects = massnahme_draft(&draft)?.effects.len();
+        if urteil.effect >= effects {
+            return Err(StoreError::UnknownRecord(format!("effect {} of massnahme {key}", urteil.effect)));
+        }
+        tx.execute(
+            "INSERT INTO massnahme_urteil (kommune, massnahme, effect, befund, reviewer, comment, date, actor, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                kommune.as_str(),
+                key,
+                urteil.effect as i64,
+                urteil.befund.as_str(),
+                urteil.reviewer.as_str(),
+                urteil.comment,
+                urteil.date.to_string(),
+                login,
+                at
+            ],
+        )?;
+        let after = format!(
+            "Wirkung {}: {} ({}, {})",
+            urteil.effect,
+            urteil.befund.as_str(),
+            urteil.reviewer.as_str(),
+            urteil.date
+        );
+        crate::access::audit(
+            &tx,
+            at,
+            &login,
+            "judge effect",
+            &format!("massnahme {kommune}/{key}"),
+            None,
+            Some(&after),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every judgement of a measure, oldest first.
+    pub fn urteile(&self, kommune: &KommuneKey, key: &str) -> Result<Vec<StoredUrteil>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT effect, befund, reviewer, comment, date, actor, at FROM massnahme_urteil
+             WHERE kommune = ?1 AND massnahme = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map((kommune.as_str(), key), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (effect, befund, reviewer, comment, date, recorded_by, recorded_at) = row?;
+            let urteil = Urteil {
+                effect: usize::try_from(effect).map_err(|e| corrupt("massnahme_urteil", e))?,
+                befund: befund.parse::<Befund>().map_err(|e| corrupt("massnahme_urteil", e))?,
+                reviewer: Person::new(&reviewer).map_err(|e| corrupt("massnahme_urteil", e))?,
+                comment,
+                date: date.parse::<Datum>().map_err(|e| corrupt("massnahme_urteil", e))?,
+            };
+            out.push(StoredUrteil { urteil, recorded_by, recorded_at });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;
