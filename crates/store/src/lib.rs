@@ -36,7 +36,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use access::{AccountId, AuditEntry, NewAccount, SessionAccount, StoredAccount, StoredDepartment};
 pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
-pub use management::{Actor, StoredAngebot, StoredMassnahme, StoredUrteil};
+pub use management::{Actor, NewAngebot, StoredAngebot, StoredMassnahme, StoredUrteil};
 pub use read::{
     InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredInstitutionObservation,
     StoredObservation, VariableInfo,

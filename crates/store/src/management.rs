@@ -26,6 +26,19 @@ pub enum Actor {
     Account(AccountId),
 }
 
+/// An offer to be saved, with who keeps it and for whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAngebot {
+    /// The offer.
+    pub angebot: Angebot,
+    /// The department (Träger, Amt) that maintains it.
+    pub owner: DepartmentKey,
+    /// Who may see it.
+    pub audience: Audience,
+    /// An example of the demo.
+    pub example: bool,
+}
+
 /// A stored offer with who keeps it and for whom.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredAngebot {
@@ -221,12 +234,10 @@ impl Store {
         &self,
         actor: Actor,
         kommune: &KommuneKey,
-        owner: &DepartmentKey,
-        audience: Audience,
-        example: bool,
-        angebot: &Angebot,
+        new: &NewAngebot,
         at: &str,
     ) -> Result<i64, StoreError> {
+        let NewAngebot { angebot, owner, audience, example } = new;
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_kommune_and_department(&tx, kommune, owner)?;

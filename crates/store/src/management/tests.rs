@@ -55,6 +55,10 @@ fn angebot(key: &str, title: &str) -> Angebot {
     .unwrap()
 }
 
+fn new(angebot: Angebot, owner: DepartmentKey, audience: Audience, example: bool) -> NewAngebot {
+    NewAngebot { angebot, owner, audience, example }
+}
+
 fn kommune() -> KommuneKey {
     "testdorf".parse().unwrap()
 }
@@ -70,10 +74,7 @@ fn editors_save_offers_as_versions_readers_do_not() {
         .save_angebot(
             Actor::Account(rudi),
             &kommune(),
-            &traeger(),
-            Audience::Public,
-            false,
-            &angebot("a", "Lesepaten"),
+            &new(angebot("a", "Lesepaten"), traeger(), Audience::Public, false),
             AT,
         )
         .unwrap_err();
@@ -82,10 +83,7 @@ fn editors_save_offers_as_versions_readers_do_not() {
         .save_angebot(
             Actor::Account(tina),
             &kommune(),
-            &traeger(),
-            Audience::Public,
-            false,
-            &angebot("a", "Lesepaten"),
+            &new(angebot("a", "Lesepaten"), traeger(), Audience::Public, false),
             AT,
         )
         .unwrap();
@@ -93,10 +91,7 @@ fn editors_save_offers_as_versions_readers_do_not() {
         .save_angebot(
             Actor::Account(tina),
             &kommune(),
-            &traeger(),
-            Audience::Public,
-            false,
-            &angebot("a", "Lesepaten plus"),
+            &new(angebot("a", "Lesepaten plus"), traeger(), Audience::Public, false),
             AT,
         )
         .unwrap();
@@ -111,7 +106,7 @@ fn editors_save_offers_as_versions_readers_do_not() {
     // Another department may not take the offer over, even the system keeps its owner.
     let soziales: DepartmentKey = "soziales".parse().unwrap();
     let err = store
-        .save_angebot(Actor::System, &kommune(), &soziales, Audience::Public, false, &angebot("a", "x"), AT)
+        .save_angebot(Actor::System, &kommune(), &new(angebot("a", "x"), soziales.clone(), Audience::Public, false), AT)
         .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden(_)));
     store.withdraw_angebot(Actor::Account(tina), &kommune(), "a", AT).unwrap();
@@ -129,10 +124,7 @@ fn internal_offers_are_seen_by_their_department_only() {
         .save_angebot(
             Actor::Account(tina),
             &kommune(),
-            &traeger(),
-            Audience::Internal,
-            true,
-            &angebot("b", "Entwurf"),
+            &new(angebot("b", "Entwurf"), traeger(), Audience::Internal, true),
             AT,
         )
         .unwrap();
