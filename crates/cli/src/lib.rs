@@ -11,6 +11,7 @@ pub mod crosswalk;
 pub mod disclosure;
 pub mod index;
 pub mod indicators;
+pub mod management;
 pub mod planning;
 pub mod report;
 pub mod school_index;

@@ -44,6 +44,10 @@ struct ServeArgs {
     /// configurations, one per Kommune; `bimo demo` offers data/planung/koeln.toml.
     #[arg(long = "planung")]
     plans: Vec<PathBuf>,
+    /// Coverage analyses of support offers offered in the atlas: configurations, one per Kommune;
+    /// `bimo demo` offers data/versorgung/koeln.toml.
+    #[arg(long = "versorgung")]
+    versorgung: Vec<PathBuf>,
     /// Send the session cookie without the `Secure` flag, for an atlas served over plain HTTP on a
     /// trusted network (not needed on localhost or behind HTTPS).
     #[arg(long)]
@@ -84,6 +88,25 @@ enum Command {
         store: StoreArgs,
         #[command(subcommand)]
         command: bimo::attention::Command,
+    },
+    /// Read lists of support offers (`[[angebot]]` tables) into the store.
+    Angebote {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Read lists of measures (`[[massnahme]]` tables) into the store.
+    Massnahmen {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The indicator catalogue the expected effects must name indicators of.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/indikatoren/katalog.toml"))]
+        catalogue: PathBuf,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Departments, accounts and roles for signing in to the atlas, and the audit log.
     Konto {
@@ -202,6 +225,26 @@ fn import_all(store: &Store, manifests: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn read_offers(store: &Store, files: &[PathBuf]) -> anyhow::Result<()> {
+    for f in files {
+        let done = bimo::management::offers(store, f, &now_rfc3339())
+            .with_context(|| format!("the offers of {} were not stored", display(f)))?;
+        eprintln!("{}: {} offers saved, {} unchanged", display(f), done.saved, done.unchanged);
+    }
+    Ok(())
+}
+
+fn read_measures(store: &Store, catalogue: &Path, files: &[PathBuf]) -> anyhow::Result<()> {
+    let catalogue =
+        import::read_catalogue(catalogue).map_err(|e| anyhow::anyhow!("the indicator catalogue has errors:\n{e}"))?;
+    for f in files {
+        let done = bimo::management::measures(store, f, &catalogue, &now_rfc3339())
+            .with_context(|| format!("the measures of {} were not stored", display(f)))?;
+        eprintln!("{}: {} measures saved, {} unchanged", display(f), done.saved, done.unchanged);
+    }
+    Ok(())
+}
+
 fn print_releases(store: &Store) -> anyhow::Result<()> {
     let snapshot = store.snapshot(domain::Audience::Internal)?;
     let mut rows: Vec<(&str, &domain::Release)> =
@@ -247,7 +290,13 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
     } else {
         web::AppState::new(store)
     };
+    let versorgung = args
+        .versorgung
+        .iter()
+        .map(|p| import::read_versorgung(p).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let state = state
+        .with_versorgung(versorgung)
         .with_catalogue(catalogue)
         .with_targets(targets)
         .with_indices(indices)
@@ -279,12 +328,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(password) = bimo::account::demo_setup(&st, &now_rfc3339())? {
                 eprintln!("demo account created – sign in at /anmelden as \"demo\" with the password {password}");
             }
+            read_offers(&st, &[files.join("koeln/angebote.toml")])?;
+            read_measures(&st, &s.catalogue, &[files.join("koeln/massnahmen.toml")])?;
             if !no_serve {
                 let targets = s.targets.clone().or_else(|| Some(files.join("../indikatoren/ziele-demo.toml")));
                 let indices = if s.indices.is_empty() { bimo::demo_indices(&files)? } else { s.indices.clone() };
                 let plans =
                     if s.plans.is_empty() { vec![files.join("../planung/koeln.toml")] } else { s.plans.clone() };
-                runtime.block_on(serve(st, ServeArgs { targets, indices, plans, ..s }))?;
+                let versorgung = if s.versorgung.is_empty() {
+                    vec![files.join("../versorgung/koeln.toml")]
+                } else {
+                    s.versorgung.clone()
+                };
+                runtime.block_on(serve(st, ServeArgs { targets, indices, plans, versorgung, ..s }))?;
             }
         }
         Command::Serve { store, serve: s } => runtime.block_on(serve(open(&store)?, s))?,
@@ -292,6 +348,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Aufmerksamkeit { store, command } => {
             bimo::attention::run(&*open(&store)?, command, &now_rfc3339(), &mut std::io::stdout().lock())?
         }
+        Command::Angebote { store, files } => read_offers(&*open(&store)?, &files)?,
+        Command::Massnahmen { store, catalogue, files } => read_measures(&*open(&store)?, &catalogue, &files)?,
         Command::Konto { store, command } => bimo::account::run(
             &*open(&store)?,
             command,

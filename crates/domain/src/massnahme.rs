@@ -297,7 +297,15 @@ fn choice<T: FromStr<Err = MassnahmeParseError>>(text: &str, what: &str) -> Resu
 /// mark and `.` groups thousands) or plainly (`12500.5`). Only finite numbers.
 fn parse_number(text: &str) -> Option<f64> {
     let text = text.trim();
+    let german_grouping = |int: &str| {
+        let mut groups = int.trim_start_matches(['-', '+']).split('.');
+        let first = groups.next().unwrap_or_default();
+        (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+    };
     let plain = match text.split_once(',') {
+        // "180.000" is German for a hundred and eighty thousand, not 180: dots in German grouping
+        // are thousands separators; "12500.5" and "1.5" stay plain decimals.
+        None if text.contains('.') && german_grouping(text) => text.replace('.', ""),
         None => text.to_owned(),
         Some((int, frac)) => {
             let mut groups = int.trim_start_matches(['-', '+']).split('.');
@@ -750,6 +758,10 @@ mod tests {
         assert_eq!(parse_number("1.234.567,8"), Some(1234567.8));
         assert_eq!(parse_number("-2,5"), Some(-2.5));
         assert_eq!(parse_number(" 0 "), Some(0.0));
+        // Dots in German grouping without a comma are thousands separators.
+        assert_eq!(parse_number("180.000"), Some(180_000.0));
+        assert_eq!(parse_number("2.400.000"), Some(2_400_000.0));
+        assert_eq!(parse_number("1.5"), Some(1.5));
         for bad in ["", "1.2,5", "12.50,0", "1,2,3", "1,2.5", "abc", "inf", "NaN"] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }

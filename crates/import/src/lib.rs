@@ -60,6 +60,7 @@ mod index;
 mod institution_statistics;
 mod institutions;
 mod layer;
+mod management;
 mod number;
 mod planning;
 mod spec;
@@ -79,6 +80,10 @@ pub use institution_statistics::{
 };
 pub use institutions::{parse_institutions, read_institutions};
 pub use layer::{LayerData, RawFeature, parse_geojson_features, read_layer};
+pub use management::{
+    MeasureEntry, OfferEntry, VersorgungConfig, Zielgruppe, parse_measures, parse_offers, parse_versorgung,
+    read_measures, read_offers, read_versorgung,
+};
 pub use number::{Decimal, NumberError, parse_number};
 pub use planning::{
     AreasConfig, CapacityConfig, CatchmentMode, ChangeConfig, PlanningConfig, Preset, ProjectionConfig, ScenarioConfig,

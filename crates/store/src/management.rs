@@ -308,6 +308,15 @@ impl Store {
 
     /// The current offers of a Kommune that `viewer` may see, by key.
     pub fn angebote(&self, kommune: &KommuneKey, viewer: &Viewer) -> Result<Vec<StoredAngebot>, StoreError> {
+        self.offers(kommune, Some(viewer))
+    }
+
+    /// Every current offer of a Kommune whatever its audience, for the command line.
+    pub fn all_angebote(&self, kommune: &KommuneKey) -> Result<Vec<StoredAngebot>, StoreError> {
+        self.offers(kommune, None)
+    }
+
+    fn offers(&self, kommune: &KommuneKey, viewer: Option<&Viewer>) -> Result<Vec<StoredAngebot>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT v.id, v.owner, v.audience, v.example, v.draft, v.actor, v.at FROM angebot_version v
@@ -331,7 +340,7 @@ impl Store {
             let (version, owner, audience, example, draft, saved_by, saved_at) = row?;
             let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("angebot_version", e))?;
             let audience: Audience = audience.parse().map_err(|e| corrupt("angebot_version", e))?;
-            if !viewer.may_read_record(audience, &owner) {
+            if viewer.is_some_and(|v| !v.may_read_record(audience, &owner)) {
                 continue;
             }
             let angebot = Angebot::from_draft(&angebot_draft(&draft)?)
@@ -396,6 +405,15 @@ impl Store {
 
     /// The current measures of a Kommune that `viewer` may see, by key.
     pub fn massnahmen(&self, kommune: &KommuneKey, viewer: &Viewer) -> Result<Vec<StoredMassnahme>, StoreError> {
+        self.measures(kommune, Some(viewer))
+    }
+
+    /// Every current measure of a Kommune whatever its audience, for the command line.
+    pub fn all_massnahmen(&self, kommune: &KommuneKey) -> Result<Vec<StoredMassnahme>, StoreError> {
+        self.measures(kommune, None)
+    }
+
+    fn measures(&self, kommune: &KommuneKey, viewer: Option<&Viewer>) -> Result<Vec<StoredMassnahme>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT v.id, v.owner, v.audience, v.layer, v.draft, v.actor, v.at FROM massnahme_version v
@@ -419,7 +437,7 @@ impl Store {
             let (version, owner, audience, layer, draft, saved_by, saved_at) = row?;
             let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
             let audience: Audience = audience.parse().map_err(|e| corrupt("massnahme_version", e))?;
-            if !viewer.may_read_record(audience, &owner) {
+            if viewer.is_some_and(|v| !v.may_read_record(audience, &owner)) {
                 continue;
             }
             // Indicators were checked against the catalogue when saved; a later catalogue does not

@@ -131,6 +131,18 @@ impl KommuneAtlas {
             .collect()
     }
 
+    /// The value of an expression (e.g. a target population `einwohner[alter=3..6]`) for one area
+    /// in one period, with the same cells as the indicators.
+    pub fn expression_value(
+        &self,
+        expr: &domain::expression::Expr,
+        layer: &LayerVersion,
+        area: &Area,
+        period: Period,
+    ) -> Result<f64, domain::expression::Gap> {
+        expr.evaluate(&AreaCells { atlas: self, layer, area, period: Some(period) })
+    }
+
     /// The value of a definition for one area in one period.
     pub fn indicator(
         &self,

@@ -23,6 +23,7 @@ pub mod monitoring;
 mod pages;
 pub mod planning;
 pub mod reports;
+pub mod versorgung;
 mod views;
 
 pub use api::OPENAPI;
@@ -46,6 +47,7 @@ pub struct AppState {
     targets: Arc<Vec<domain::indicator::Target>>,
     indices: Arc<Vec<monitoring::IndexDefinition>>,
     planning: Arc<Vec<import::PlanningConfig>>,
+    versorgung: Arc<Vec<import::VersorgungConfig>>,
     reports: Option<Arc<dyn reports::Reports>>,
     access: Arc<RwLock<Option<CachedAccess>>>,
     cache: Arc<Mutex<Vec<CachedAtlas>>>,
@@ -76,6 +78,7 @@ impl AppState {
             targets: Arc::new(Vec::new()),
             indices: Arc::new(Vec::new()),
             planning: Arc::new(Vec::new()),
+            versorgung: Arc::new(Vec::new()),
             reports: None,
             access: Arc::new(RwLock::new(None)),
             cache: Arc::new(Mutex::new(Vec::new())),
@@ -102,6 +105,12 @@ impl AppState {
     /// The same state offering these school development plans (one per Kommune) in the atlas.
     pub fn with_planning(self, planning: Vec<import::PlanningConfig>) -> AppState {
         AppState { planning: Arc::new(planning), ..self }
+    }
+
+    /// The same state offering the coverage analysis of support offers (one configuration per
+    /// Kommune).
+    pub fn with_versorgung(self, versorgung: Vec<import::VersorgungConfig>) -> AppState {
+        AppState { versorgung: Arc::new(versorgung), ..self }
     }
 
     /// The same state offering the documents `reports` typesets (the Quartiersprofil of each area)

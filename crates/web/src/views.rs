@@ -32,6 +32,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                             (nav(format!("/atlas/{key}/indikatoren"), "Indikatoren", "indikatoren"))
                             (nav(format!("/atlas/{key}/sozialmonitoring"), "Sozialmonitoring", "sozialmonitoring"))
                             (nav(format!("/atlas/{key}/planung"), "Schulplanung", "planung"))
+                            (nav(format!("/atlas/{key}/angebote"), "Angebote", "angebote"))
                         }
                         (nav("/quellen".into(), "Quellen & Lizenzen", "quellen"))
                         (nav("/api/openapi.json".into(), "API", "api"))

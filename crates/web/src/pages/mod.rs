@@ -5,6 +5,7 @@
 //! controls and value formatting.
 
 mod account;
+mod angebote;
 mod indicators;
 mod map;
 mod monitoring;
@@ -51,6 +52,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/gebiet/{layer}/{area}", get(profile::profile_page))
         .route("/atlas/{kommune}/gebiet/{layer}/{area}/quartiersprofil.pdf", get(profile::profile_pdf))
         .route("/atlas/{kommune}/gebiet/{layer}/{area}/quartiersprofil.html", get(profile::profile_html))
+        .route("/atlas/{kommune}/angebote", get(angebote::list_page).post(angebote::save))
+        .route("/atlas/{kommune}/angebote/neu", get(angebote::new_page))
+        .route("/atlas/{kommune}/angebot/{angebot}", get(angebote::offer_page))
+        .route("/atlas/{kommune}/angebot/{angebot}/zurueckziehen", post(angebote::withdraw))
+        .route("/atlas/{kommune}/versorgung", get(angebote::coverage_page))
         .route("/atlas/{kommune}/planung", get(planning::plan_page))
         .route("/atlas/{kommune}/planung/schule/{school}", get(planning::school_page))
         .route("/atlas/{kommune}/planung/vergleich", get(planning::comparison_page))

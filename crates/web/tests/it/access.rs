@@ -20,7 +20,7 @@ const PASSWORD: &str = "ein-langes-passwort";
 const SECRETS: [(i64, &str, i32, f64); 3] =
     [(4, "Geheim", 2013, 9999.0), (6, "Partnerdaten", 2014, 7777.0), (7, "Sozialdaten", 2015, 5555.0)];
 
-fn fixture() -> (Arc<Store>, web::AppState) {
+pub(crate) fn fixture() -> (Arc<Store>, web::AppState) {
     let store = testdorf();
     let variables = vec![domain::Variable {
         key: "einwohner".parse().unwrap(),
@@ -66,10 +66,10 @@ fn fixture() -> (Arc<Store>, web::AppState) {
     (Arc::clone(&store), web::AppState::new(store))
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Answer {
@@ -85,7 +85,7 @@ impl Answer {
     }
 }
 
-async fn send(state: &web::AppState, request: Request<Body>) -> Answer {
+pub(crate) async fn send(state: &web::AppState, request: Request<Body>) -> Answer {
     let response = web::app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -93,7 +93,7 @@ async fn send(state: &web::AppState, request: Request<Body>) -> Answer {
     Answer { status, headers, body }
 }
 
-async fn get_as(state: &web::AppState, session: Option<&str>, uri: &str) -> Answer {
+pub(crate) async fn get_as(state: &web::AppState, session: Option<&str>, uri: &str) -> Answer {
     let mut request = Request::get(uri);
     if let Some(token) = session {
         request = request.header(header::COOKIE, format!("bimo_sitzung={token}"));
@@ -101,7 +101,7 @@ async fn get_as(state: &web::AppState, session: Option<&str>, uri: &str) -> Answ
     send(state, request.body(Body::empty()).unwrap()).await
 }
 
-async fn post_as(state: &web::AppState, cookies: &str, uri: &str, form: &str) -> Answer {
+pub(crate) async fn post_as(state: &web::AppState, cookies: &str, uri: &str, form: &str) -> Answer {
     let request = Request::post(uri)
         .header(header::COOKIE, cookies)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -112,13 +112,18 @@ async fn post_as(state: &web::AppState, cookies: &str, uri: &str, form: &str) ->
 }
 
 /// The hidden form token in a page.
-fn csrf_in(body: &str) -> String {
+pub(crate) fn csrf_in(body: &str) -> String {
     let start = body.find("name=\"csrf\" value=\"").expect("a form token") + 19;
     body[start..start + 64].to_owned()
 }
 
 /// Signs in through the form as a browser would; returns the answer to the form's POST.
-async fn sign_in_with(state: &web::AppState, login: &str, password: &str, old_session: Option<&str>) -> Answer {
+pub(crate) async fn sign_in_with(
+    state: &web::AppState,
+    login: &str,
+    password: &str,
+    old_session: Option<&str>,
+) -> Answer {
     let form = get_as(state, None, "/anmelden").await;
     let token = form.cookie("bimo_anmeldung").expect("a form cookie");
     let mut cookies = format!("bimo_anmeldung={token}");
@@ -134,14 +139,14 @@ async fn sign_in_with(state: &web::AppState, login: &str, password: &str, old_se
     .await
 }
 
-async fn sign_in(state: &web::AppState, login: &str) -> String {
+pub(crate) async fn sign_in(state: &web::AppState, login: &str) -> String {
     let answer = sign_in_with(state, login, PASSWORD, None).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     answer.cookie("bimo_sitzung").expect("a session cookie")
 }
 
 /// Whether a body shows a value, as JSON (`9999`) or German text (`9.999`).
-fn shows(body: &str, value: f64) -> bool {
+pub(crate) fn shows(body: &str, value: f64) -> bool {
     let plain = format!("{value}");
     let german = render::format_de(value, 0);
     body.contains(&plain) || body.contains(&german)

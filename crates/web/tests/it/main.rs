@@ -1,6 +1,7 @@
 //! Integration tests of the web app through `app()`, on a small hand-made Kommune.
 
 mod access;
+mod angebote;
 mod api;
 mod indicators;
 mod monitoring;

@@ -1,0 +1,145 @@
+//! Support offers in the atlas: the editor (roles, form token, problems shown on the form and
+//! nothing saved), visibility by tier, and the coverage and gap analysis on Testdorf.
+
+use axum::http::StatusCode;
+
+use crate::access::{csrf_in, fixture, get_as, post_as, sign_in};
+
+/// The form fields of a valid offer in Quartier 1 of Testdorf, owned by `owner`.
+fn form(csrf: &str, owner: &str, audience: &str, changes: &[(&str, &str)]) -> String {
+    let mut fields = vec![
+        ("csrf", csrf.to_owned()),
+        ("owner", owner.to_owned()),
+        ("audience", audience.to_owned()),
+        ("key", "lesepaten".to_owned()),
+        ("title", "Lesepaten am Hafen".to_owned()),
+        ("phase", "grundschule".to_owned()),
+        ("uebergang", String::new()),
+        ("target_group", "Kinder der Klassen 1 bis 4".to_owned()),
+        ("traeger", "Träger e. V.".to_owned()),
+        ("longitude", "8,05".to_owned()),
+        ("latitude", "50,05".to_owned()),
+        ("areas_served", String::new()),
+        ("capacity", "10".to_owned()),
+        ("languages", "Deutsch".to_owned()),
+        ("cost", "kostenfrei".to_owned()),
+        ("contact", "info@example.org".to_owned()),
+        ("from", "2020-01-01".to_owned()),
+        ("to", String::new()),
+    ];
+    for (k, v) in changes {
+        fields.iter_mut().find(|(f, _)| f == k).expect("a field").1 = (*v).to_owned();
+    }
+    fields.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_keeping_department_saves_offers_and_others_may_not() {
+    let (store, state) = fixture();
+    let traeger = sign_in(&state, "traeger").await;
+    let csrf = csrf_in(&get_as(&state, Some(&traeger), "/atlas/testdorf/angebote/neu").await.body);
+    let cookie = format!("bimo_sitzung={traeger}");
+    // Problems come back on the form, every one at once, and nothing is saved.
+    let bad = form(
+        &csrf,
+        "traeger",
+        "public",
+        &[("to", "2019-12-31"), ("longitude", ""), ("latitude", ""), ("capacity", "viele")],
+    );
+    let answer = post_as(&state, &cookie, "/atlas/testdorf/angebote", &bad).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.body.contains("nicht gespeichert: 3 Angabe(n)"), "{}", answer.body);
+    assert!(
+        answer.body.contains("id=\"fehler-to\"") && answer.body.contains("id=\"fehler-capacity\""),
+        "{}",
+        answer.body
+    );
+    assert!(store.all_angebote(&"testdorf".parse().unwrap()).unwrap().is_empty(), "nothing saved");
+    // A department the account does not edit for, and a missing token: refused.
+    let answer = post_as(&state, &cookie, "/atlas/testdorf/angebote", &form(&csrf, "soziales", "public", &[])).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let answer = post_as(&state, &cookie, "/atlas/testdorf/angebote", &form("", "traeger", "public", &[])).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    // A reader of the Schule department may not save offers of anyone.
+    let reader = sign_in(&state, "schule-leser").await;
+    assert_eq!(get_as(&state, Some(&reader), "/atlas/testdorf/angebote/neu").await.status, StatusCode::FORBIDDEN);
+    // The Träger's editor saves; everyone sees the public offer.
+    let answer = post_as(&state, &cookie, "/atlas/testdorf/angebote", &form(&csrf, "traeger", "public", &[])).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let list = get_as(&state, None, "/atlas/testdorf/angebote").await;
+    assert!(list.body.contains("Lesepaten am Hafen"), "{}", list.body);
+    let page = get_as(&state, None, "/atlas/testdorf/angebot/lesepaten").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Angebot zurückziehen"), "the public does not edit");
+    let log = store.audit_log(5).unwrap();
+    assert!(log.iter().any(|e| e.action == "save offer" && e.actor == "traeger"));
+}
+
+#[tokio::test]
+async fn internal_offers_stay_with_their_department() {
+    let (_, state) = fixture();
+    let traeger = sign_in(&state, "traeger").await;
+    let csrf = csrf_in(&get_as(&state, Some(&traeger), "/atlas/testdorf/angebote/neu").await.body);
+    let answer = post_as(
+        &state,
+        &format!("bimo_sitzung={traeger}"),
+        "/atlas/testdorf/angebote",
+        &form(&csrf, "traeger", "internal", &[]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(get_as(&state, None, "/atlas/testdorf/angebot/lesepaten").await.status, StatusCode::NOT_FOUND);
+    assert!(!get_as(&state, None, "/atlas/testdorf/angebote").await.body.contains("Lesepaten"));
+    let other = sign_in(&state, "soziales-admin").await;
+    assert_eq!(get_as(&state, Some(&other), "/atlas/testdorf/angebot/lesepaten").await.status, StatusCode::NOT_FOUND);
+    let own = get_as(&state, Some(&traeger), "/atlas/testdorf/angebot/lesepaten").await;
+    assert!(own.body.contains("Angebot zurückziehen"));
+    // Withdrawing takes it off the list.
+    let answer = post_as(
+        &state,
+        &format!("bimo_sitzung={traeger}"),
+        "/atlas/testdorf/angebot/lesepaten/zurueckziehen",
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(get_as(&state, Some(&traeger), "/atlas/testdorf/angebot/lesepaten").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_coverage_analysis_ranks_the_quartier_without_places() {
+    let (_, state) = fixture();
+    let config = import::parse_versorgung(
+        "[versorgung]\nkommune = \"testdorf\"\nebene = \"quartier\"\n\n[[zielgruppe]]\nlebensphase = \"grundschule\"\nbezeichnung = \"Kinder und Jugendliche unter 18\"\nbevoelkerung = \"einwohner[alter=0..18]\"\n",
+        "v.toml",
+    )
+    .unwrap();
+    let state = state.with_versorgung(vec![config]);
+    let traeger = sign_in(&state, "traeger").await;
+    let csrf = csrf_in(&get_as(&state, Some(&traeger), "/atlas/testdorf/angebote/neu").await.body);
+    post_as(
+        &state,
+        &format!("bimo_sitzung={traeger}"),
+        "/atlas/testdorf/angebote",
+        &form(&csrf, "traeger", "public", &[]),
+    )
+    .await;
+    let page = get_as(&state, None, "/atlas/testdorf/versorgung?phase=grundschule").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // 2012: 50 children in Quartier 1 (with the offer's 10 places), 170 in Quartier 2 (none).
+    // Benchmark 100 × 10 / 220 = 4,545…; Quartier 2 misses 4,545… × 170 / 100 = 7,727… places.
+    assert!(page.body.contains("<strong>4,5 Plätze je 100</strong>"), "{}", page.body);
+    assert!(page.body.contains("1 von 2 Gebieten haben eine Lücke"), "{}", page.body);
+    let gaps = &page.body[page.body.find("Lücken nach Dringlichkeit").unwrap()..];
+    assert!(gaps.contains("Neustadt") && !gaps.contains("Altstadt &amp; Hafen"), "{gaps}");
+    assert!(gaps.contains("<td class=\"num\">7,7</td>"), "{gaps}");
+    assert_eq!(get_as(&state, None, "/atlas/testdorf/versorgung?phase=kita").await.status, StatusCode::NOT_FOUND);
+}
