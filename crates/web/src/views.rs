@@ -33,9 +33,9 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                             (nav(format!("/atlas/{key}/sozialmonitoring"), "Sozialmonitoring", "sozialmonitoring"))
                             (nav(format!("/atlas/{key}/planung"), "Schulplanung", "planung"))
                             (nav(format!("/atlas/{key}/angebote"), "Angebote", "angebote"))
+                            (nav(format!("/atlas/{key}/massnahmen"), "Maßnahmen", "massnahmen"))
                         }
                         (nav("/quellen".into(), "Quellen & Lizenzen", "quellen"))
-                        (nav("/api/openapi.json".into(), "API", "api"))
                         (nav("/konto".into(), "Konto", "konto"))
                     }
                 }
@@ -43,7 +43,8 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                 footer {
                     "bimo – offene Software für datenbasiertes kommunales Bildungsmanagement. "
                     "Jede Zahl nennt ihre Quelle und Lizenz; alle Datenstände unter "
-                    a href="/quellen" { "Quellen & Lizenzen" } "."
+                    a href="/quellen" { "Quellen & Lizenzen" } ". Die Daten als JSON: "
+                    a href="/api/openapi.json" { "API" } "."
                 }
             }
         }

@@ -1,9 +1,10 @@
 // Progressive enhancement for the atlas; every page works without it.
-// - map controls apply on change (the submit button remains without JavaScript)
+// - view controls (GET forms) apply on change (the submit button remains without JavaScript);
+//   forms that change data (POST) wait for their button
 // - a tooltip shows an area's or a school's value on hover and on keyboard focus
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
-  for (const form of document.querySelectorAll("form.controls")) {
+  for (const form of document.querySelectorAll('form.controls:not([method="post"])')) {
     form.addEventListener("change", () => form.submit());
   }
   const tip = document.getElementById("tooltip");

@@ -304,8 +304,10 @@ pub(super) async fn offer_page(
                 }
                 p { a href=(format!("/atlas/{key}/angebote")) { "Alle Angebote" } }
                 @if let (true, Some(csrf)) = (may_edit, csrf.as_deref()) {
-                    h2 { "Bearbeiten" }
-                    (offer_form(&key, &a.draft(), &owners, Some(&o.owner), o.audience, csrf, &[]))
+                    details {
+                        summary { "Angebot bearbeiten" }
+                        (offer_form(&key, &a.draft(), &owners, Some(&o.owner), o.audience, csrf, &[]))
+                    }
                     form class="controls narrow" method="post" action=(format!("/atlas/{key}/angebot/{}/zurueckziehen", encode(a.key.as_str()))) {
                         input type="hidden" name="csrf" value=(csrf);
                         button type="submit" { "Angebot zurückziehen" }

@@ -8,6 +8,7 @@ mod account;
 mod angebote;
 mod indicators;
 mod map;
+mod massnahmen;
 mod monitoring;
 mod planning;
 mod profile;
@@ -57,6 +58,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/angebot/{angebot}", get(angebote::offer_page))
         .route("/atlas/{kommune}/angebot/{angebot}/zurueckziehen", post(angebote::withdraw))
         .route("/atlas/{kommune}/versorgung", get(angebote::coverage_page))
+        .route("/atlas/{kommune}/massnahmen", get(massnahmen::list_page).post(massnahmen::save))
+        .route("/atlas/{kommune}/massnahmen/neu", get(massnahmen::new_page))
+        .route("/atlas/{kommune}/massnahme/{massnahme}", get(massnahmen::measure_page))
+        .route("/atlas/{kommune}/massnahme/{massnahme}/urteil", post(massnahmen::judge))
         .route("/atlas/{kommune}/planung", get(planning::plan_page))
         .route("/atlas/{kommune}/planung/schule/{school}", get(planning::school_page))
         .route("/atlas/{kommune}/planung/vergleich", get(planning::comparison_page))

@@ -38,7 +38,7 @@ fn definition(
     }
 }
 
-fn catalogue() -> Vec<Definition> {
+pub(crate) fn catalogue() -> Vec<Definition> {
     vec![
         definition("anteil_u18", Kind::Proportion, "einwohner[alter=0..18]", Some("einwohner"), 100.0, "%"),
         definition("grundschulen", Kind::Count, "einrichtungen(art=Grundschule)", None, 1.0, "Schulen"),

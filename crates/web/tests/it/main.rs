@@ -4,6 +4,7 @@ mod access;
 mod angebote;
 mod api;
 mod indicators;
+mod massnahmen;
 mod monitoring;
 mod pages;
 
