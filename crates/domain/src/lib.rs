@@ -39,6 +39,7 @@ pub mod forecast;
 pub mod geography;
 pub mod indicator;
 pub mod institution;
+pub mod lenkungskreis;
 pub mod locate;
 pub mod massnahme;
 pub mod measure;

@@ -24,6 +24,7 @@
 mod access;
 mod attention;
 mod management;
+mod meeting;
 mod read;
 mod scenario;
 mod write;
@@ -37,6 +38,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use access::{AccountId, AuditEntry, NewAccount, SessionAccount, StoredAccount, StoredDepartment};
 pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
 pub use management::{Actor, NewAngebot, StoredAngebot, StoredMassnahme, StoredUrteil};
+pub use meeting::{RecordedEreignis, StoredSitzung};
 pub use read::{
     InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredInstitutionObservation,
     StoredObservation, VariableInfo,
@@ -131,6 +133,9 @@ pub enum StoreError {
     /// A release id that does not exist.
     #[error("unknown release {0}")]
     UnknownRelease(ReleaseId),
+    /// A meeting event the meeting's state does not allow.
+    #[error(transparent)]
+    Sitzung(#[from] domain::lenkungskreis::SitzungError),
     /// A change the acting account's roles and grants do not allow; nothing was stored.
     #[error("not allowed: {0}")]
     Forbidden(&'static str),
@@ -146,12 +151,13 @@ pub enum StoreError {
 
 /// The schema migrations: entry `i` brings a store file from version `i` to version `i + 1`
 /// (version 0 is an empty file).
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("schema.sql"),
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
     include_str!("schema_v4.sql"),
     include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
 ];
 
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

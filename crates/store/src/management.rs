@@ -180,7 +180,7 @@ fn massnahme_draft(json: &str) -> Result<MassnahmeDraft, StoreError> {
 }
 
 /// The acting account's login after checking that it may change `owner`'s records.
-fn check_actor(conn: &Connection, actor: Actor, owner: &DepartmentKey) -> Result<String, StoreError> {
+pub(crate) fn check_actor(conn: &Connection, actor: Actor, owner: &DepartmentKey) -> Result<String, StoreError> {
     match actor {
         Actor::System => Ok("system".to_owned()),
         Actor::Account(id) => {

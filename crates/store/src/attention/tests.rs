@@ -136,5 +136,5 @@ fn a_fresh_store_starts_at_the_newest_version_and_a_newer_file_is_refused() {
     drop(conn);
     drop(store);
     let err = Store::open(&path).err().unwrap();
-    assert_eq!(err.to_string(), "store schema version 6 is newer than this program's version 5");
+    assert_eq!(err.to_string(), "store schema version 7 is newer than this program's version 6");
 }
