@@ -375,7 +375,13 @@ mod tests {
         let mut s = Sitzung::fold(&setup()).unwrap();
         let before = s.clone();
         assert_eq!(
-            s.apply(&Ereignis::Beschlossen { punkt: 5, text: "x".into(), massnahmen: vec![], szenarien: vec![], replaces: None }),
+            s.apply(&Ereignis::Beschlossen {
+                punkt: 5,
+                text: "x".into(),
+                massnahmen: vec![],
+                szenarien: vec![],
+                replaces: None
+            }),
             Err(SitzungError::UnknownPunkt(5))
         );
         assert_eq!(s.apply(&decide(" ", None)), Err(SitzungError::Empty("der Beschlusstext")));

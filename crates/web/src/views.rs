@@ -34,6 +34,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                             (nav(format!("/atlas/{key}/planung"), "Schulplanung", "planung"))
                             (nav(format!("/atlas/{key}/angebote"), "Angebote", "angebote"))
                             (nav(format!("/atlas/{key}/massnahmen"), "Maßnahmen", "massnahmen"))
+                            (nav(format!("/atlas/{key}/lenkungskreis"), "Lenkungskreis", "lenkungskreis"))
                         }
                         (nav("/quellen".into(), "Quellen & Lizenzen", "quellen"))
                         (nav("/konto".into(), "Konto", "konto"))

@@ -7,6 +7,7 @@
 mod account;
 mod angebote;
 mod indicators;
+mod lenkungskreis;
 mod map;
 mod massnahmen;
 mod monitoring;
@@ -58,6 +59,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/angebot/{angebot}", get(angebote::offer_page))
         .route("/atlas/{kommune}/angebot/{angebot}/zurueckziehen", post(angebote::withdraw))
         .route("/atlas/{kommune}/versorgung", get(angebote::coverage_page))
+        .route("/atlas/{kommune}/lenkungskreis", get(lenkungskreis::list_page).post(lenkungskreis::create))
+        .route("/atlas/{kommune}/lenkungskreis/{sitzung}", get(lenkungskreis::meeting_page))
+        .route("/atlas/{kommune}/lenkungskreis/{sitzung}/punkt", post(lenkungskreis::add_item))
+        .route("/atlas/{kommune}/lenkungskreis/{sitzung}/beschluss", post(lenkungskreis::decide))
+        .route("/atlas/{kommune}/lenkungskreis/{sitzung}/aufgabe", post(lenkungskreis::add_task))
+        .route("/atlas/{kommune}/lenkungskreis/{sitzung}/erledigt", post(lenkungskreis::done))
         .route("/atlas/{kommune}/massnahmen", get(massnahmen::list_page).post(massnahmen::save))
         .route("/atlas/{kommune}/massnahmen/neu", get(massnahmen::new_page))
         .route("/atlas/{kommune}/massnahme/{massnahme}", get(massnahmen::measure_page))

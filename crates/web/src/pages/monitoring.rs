@@ -710,3 +710,27 @@ pub(super) async fn index_csv(
     })
     .await
 }
+
+/// The urgent early warnings of an index's newest edition against the one before (entering
+/// attention, a worse class), as (area key, area name, text): the findings the Lenkungskreis takes
+/// up. Empty when the index has fewer than two computable editions.
+pub(super) fn urgent_warnings(k: &KommuneAtlas, atlas: &Atlas, def: &IndexDefinition) -> Vec<(String, String, String)> {
+    let Ok(periods) = crate::monitoring::editions(k, &atlas.catalogue, def) else { return Vec::new() };
+    let (Some(&now), Some(rule)) = (periods.last(), rule(def)) else { return Vec::new() };
+    let Some(&before) = periods.iter().rev().find(|p| **p < now) else { return Vec::new() };
+    let (Ok(a), Ok(b)) = (edition(k, &atlas.catalogue, def, before), edition(k, &atlas.catalogue, def, now)) else {
+        return Vec::new();
+    };
+    let Ok(warnings) = domain::attention::compare(&codes(&a.result), &codes(&b.result), &rule) else {
+        return Vec::new();
+    };
+    warnings
+        .iter()
+        .filter(|w| matches!(w.signal, Signal::EnteredAttention | Signal::Worsened { .. }))
+        .map(|w| {
+            let name =
+                b.result.areas.iter().find(|x| x.key == w.area.as_str()).map_or(w.area.to_string(), |x| x.name.clone());
+            (w.area.to_string(), name, format!("{} {}: {}", def.title, now, signal_text(&w.signal)))
+        })
+        .collect()
+}

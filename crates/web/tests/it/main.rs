@@ -4,6 +4,7 @@ mod access;
 mod angebote;
 mod api;
 mod indicators;
+mod lenkungskreis;
 mod massnahmen;
 mod monitoring;
 mod pages;
