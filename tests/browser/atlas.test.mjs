@@ -538,6 +538,101 @@ test("signing in shows the account, a wrong password is refused, signing out end
   assert.equal(new URL(page.url()).pathname, "/anmelden", "signed out");
 });
 
+/** Signs in through the form with the test account. */
+async function signIn() {
+  await page.goto(url("/anmelden"), { waitUntil: "load" });
+  await page.fill('input[name="login"]', LOGIN);
+  await page.fill('input[name="passwort"]', PASSWORD);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click('form button[type="submit"]')]);
+  assert.equal(new URL(page.url()).pathname, "/konto", "signed in");
+}
+
+/** Submits the form that holds `button` and waits for the page it leads to. */
+async function submit(button) {
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
+  return response;
+}
+
+test("an editor enters an offer, the gap analysis maps it, a measure is reviewed and a Lenkungskreis decides", { skip: !LOGIN && "BROWSER_LOGIN is not set" }, async () => {
+  await signIn();
+  const problems = [];
+  // The offer editor: a wrong period is refused on the form, with the message at its field.
+  await open("/atlas/koeln/angebote/neu");
+  const form = page.locator('form[action="/atlas/koeln/angebote"]');
+  await form.locator('input[name="key"]').fill("sprachcafe-chorweiler-test");
+  await form.locator('input[name="title"]').fill("Sprachcafé Chorweiler");
+  await form.locator('select[name="phase"]').selectOption("kita");
+  await form.locator('input[name="target_group"]').fill("Eltern und Kinder vor der Einschulung");
+  await form.locator('input[name="traeger"]').fill("Dezernat Soziales");
+  await form.locator('input[name="longitude"]').fill("6,8990");
+  await form.locator('input[name="latitude"]').fill("51,0250");
+  await form.locator('input[name="capacity"]').fill("25");
+  await form.locator('input[name="from"]').fill("2026-01-01");
+  await form.locator('input[name="to"]').fill("2025-12-31");
+  let response = await submit(form.locator('button[type="submit"]'));
+  assert.equal(response.status(), 422);
+  assert.match(await page.locator("[role=alert]").innerText(), /nicht gespeichert: 1 Angabe/);
+  assert.match(await page.locator("#fehler-to").innerText(), /endet vor seinem Beginn/);
+  problems.push(...(await axeViolations()).map((v) => `offer form with errors: ${v}`));
+  await shot("angebot-fehler.png", true);
+  await page.locator('input[name="to"]').fill("");
+  response = await submit(page.locator('form[action="/atlas/koeln/angebote"] button[type="submit"]'));
+  assert.equal(response.status(), 200);
+  assert.equal(new URL(page.url()).pathname, "/atlas/koeln/angebot/sprachcafe-chorweiler-test");
+  assert.match(await page.locator("h1").innerText(), /Sprachcafé Chorweiler/);
+
+  // The gap analysis: every Stadtteil on the map, the legend's counts add up, the gaps ranked.
+  await open("/atlas/koeln/versorgung?phase=kita");
+  assert.equal(await mapAreas().count(), KOELN_STADTTEILE);
+  const counts = (await page.locator(".legend li").allInnerTexts()).map((t) => Number(t.match(/: (\d+)$/)?.[1] ?? 0));
+  assert.equal(counts.reduce((a, b) => a + b, 0), KOELN_STADTTEILE, `legend counts ${counts}`);
+  const ranks = (await page.locator("table.data tbody tr td:first-child").allInnerTexts()).map(Number);
+  assert.deepEqual(ranks, ranks.map((_, i) => i + 1), "gaps ranked 1, 2, 3 …");
+  problems.push(...(await axeViolations()).map((v) => `gap analysis: ${v}`));
+  await shot("versorgung-kita.png");
+
+  // A measure's review: the path since the baseline with its interval, and a judgement recorded.
+  await open("/atlas/koeln/massnahme/finkenberg-familienzentrum");
+  assert.match(await page.locator("main").innerText(), /Finkenberg: Ziel erreicht/);
+  assert.ok((await page.locator("figure svg").count()) >= 1, "the path is drawn");
+  const judge = page.locator('form[action$="/urteil"]').first();
+  await judge.locator('select[name="befund"]').selectOption("erreicht");
+  await judge.locator('input[name="reviewer"]').fill("Browser-Test");
+  await judge.locator('input[name="comment"]').fill("Ziel 2012 übertroffen");
+  await submit(judge.locator("button"));
+  assert.match(await page.locator("main").innerText(), /Ziel erreicht – Browser-Test: Ziel 2012 übertroffen/);
+  problems.push(...(await axeViolations()).map((v) => `measure review: ${v}`));
+  await shot("massnahme-ueberpruefung.png", true);
+
+  // The Lenkungskreis: a meeting, an item taken from the proposals, a decision adopting the
+  // measure, a task.
+  await open("/atlas/koeln/lenkungskreis");
+  const setup = page.locator('form[action="/atlas/koeln/lenkungskreis"]');
+  const meeting = `browser-test-${Date.now()}`;
+  await setup.locator('input[name="sitzung"]').fill(meeting);
+  await setup.locator('input[name="title"]').fill("Lenkungskreis Bildung und Soziales (Test)");
+  await submit(setup.locator("button"));
+  assert.equal(new URL(page.url()).pathname, `/atlas/koeln/lenkungskreis/${meeting}`);
+  const proposals = await page.locator("ul.proposals li").count();
+  assert.ok(proposals > 0, "proposals from the findings");
+  await submit(page.locator("ul.proposals li").first().locator("button"));
+  assert.equal(await page.locator("ol.agenda > li").count(), 1);
+  const decision = page.locator('form[action$="/beschluss"]');
+  await decision.locator('input[name="text"]').fill("Das Familienzentrum wird verstetigt.");
+  await decision.locator('input[name="massnahmen"]').fill("finkenberg-familienzentrum");
+  await submit(decision.locator("button"));
+  assert.match(await page.locator(".beschluss").innerText(), /verstetigt/);
+  const task = page.locator('form[action$="/aufgabe"]');
+  await task.locator('input[name="text"]').fill("Finanzierung ab 2027 klären");
+  await task.locator('input[name="deadline"]').fill("2027-03-31");
+  await submit(task.locator("button"));
+  assert.match(await page.locator("table.data").last().innerText(), /Finanzierung ab 2027 klären/);
+  assert.equal(await page.locator("ol.history li").count(), 4, "set up, item, decision, task");
+  problems.push(...(await axeViolations()).map((v) => `Lenkungskreis: ${v}`));
+  await shot("lenkungskreis.png", true);
+  assert.deepEqual(problems, [], `axe-core violations:\n${problems.join("\n")}`);
+});
+
 test("no script errors on any page", () => {
   assert.deepEqual(pageErrors, []);
 });
