@@ -343,3 +343,122 @@ async fn the_account_page_and_the_log_need_a_signed_in_admin() {
     assert_eq!(log.status, StatusCode::OK);
     assert!(log.body.contains("login") && log.body.contains("schule-leser"), "{}", log.body);
 }
+
+/// Every page and form of the management part × every kind of viewer: the exact answer. Records:
+/// a public and an internal offer of the Träger, an internal measure led by Soziales, a meeting
+/// kept by Soziales.
+#[tokio::test]
+async fn authorisation_matrix_of_the_management_pages_and_forms() {
+    use domain::angebot::{Angebot, AngebotDraft};
+    use domain::lenkungskreis::Ereignis;
+    use domain::massnahme::{Massnahme, MassnahmeDraft};
+    use store::{Actor, NewAngebot};
+
+    let (store, state) = fixture();
+    let kommune: domain::KommuneKey = "testdorf".parse().unwrap();
+    let at = "2026-11-26T00:00:00Z";
+    for (key, audience) in [("oeffentlich", Audience::Public), ("intern", Audience::Internal)] {
+        let draft = AngebotDraft {
+            key: key.into(),
+            title: format!("Angebot {key}"),
+            phase: "kita".into(),
+            target_group: "Kinder".into(),
+            traeger: "Träger e. V.".into(),
+            areas_served: vec!["1".into()],
+            from: "2020-01-01".into(),
+            ..AngebotDraft::default()
+        };
+        let new = NewAngebot {
+            angebot: Angebot::from_draft(&draft).unwrap(),
+            owner: "traeger".parse().unwrap(),
+            audience,
+            example: false,
+        };
+        store.save_angebot(Actor::System, &kommune, &new, at).unwrap();
+    }
+    let draft = MassnahmeDraft {
+        key: "m-1".into(),
+        title: "Maßnahme".into(),
+        field: "soziales".into(),
+        lead: "soziales".into(),
+        status: "laufend".into(),
+        priority: "1".into(),
+        start: "2020-01-01".into(),
+        areas: vec!["1".into()],
+        effects: vec![domain::massnahme::WirkungDraft {
+            indicator: "einwohner".into(),
+            baseline_period: "2012".into(),
+            baseline: "500".into(),
+            target: "550".into(),
+            review: "2026-06-30".into(),
+        }],
+        ..MassnahmeDraft::default()
+    };
+    let measure = Massnahme::from_draft(&draft, &|_| true).unwrap();
+    store
+        .save_massnahme(Actor::System, &kommune, &"quartier".parse().unwrap(), Audience::Internal, &measure, at)
+        .unwrap();
+    let setup = Ereignis::Angelegt { title: "Sitzung".into(), date: "2026-12-03".parse().unwrap() };
+    store
+        .record_sitzung(Actor::System, &kommune, &"s-1".parse().unwrap(), &"soziales".parse().unwrap(), &setup, at)
+        .unwrap();
+
+    let viewers = ["anonym", "schule-leser", "soziales-admin", "soziales-leser", "jugend-leser", "traeger"];
+    let mut sessions = Vec::new();
+    for v in viewers {
+        sessions.push(if v == "anonym" { None } else { Some(sign_in(&state, v).await) });
+    }
+    use StatusCode as S;
+    const OK: StatusCode = S::OK;
+    // 303: to the sign-in form (pages), or on to the result after a change that landed (forms).
+    const REDIRECT: StatusCode = S::SEE_OTHER;
+    const NO: StatusCode = S::FORBIDDEN;
+    const GONE: StatusCode = S::NOT_FOUND;
+    // Columns: anonym, schule-leser, soziales-admin, soziales-leser, jugend-leser, traeger.
+    let pages: [(&str, [StatusCode; 6]); 12] = [
+        ("/atlas/testdorf/angebote", [OK, OK, OK, OK, OK, OK]),
+        ("/atlas/testdorf/angebot/oeffentlich", [OK, OK, OK, OK, OK, OK]),
+        ("/atlas/testdorf/angebot/intern", [GONE, GONE, GONE, GONE, GONE, OK]),
+        ("/atlas/testdorf/angebote/neu", [REDIRECT, NO, OK, NO, NO, OK]),
+        ("/atlas/testdorf/massnahmen", [OK, OK, OK, OK, OK, OK]),
+        ("/atlas/testdorf/massnahme/m-1", [GONE, GONE, OK, OK, GONE, GONE]),
+        ("/atlas/testdorf/massnahmen/neu", [REDIRECT, NO, OK, NO, NO, OK]),
+        ("/atlas/testdorf/lenkungskreis", [REDIRECT, OK, OK, OK, OK, OK]),
+        ("/atlas/testdorf/lenkungskreis/s-1", [REDIRECT, OK, OK, OK, OK, GONE]),
+        ("/konto", [REDIRECT, OK, OK, OK, OK, OK]),
+        ("/konto/protokoll", [REDIRECT, NO, OK, NO, NO, NO]),
+        ("/anmelden", [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT]),
+    ];
+    for (uri, row) in pages {
+        for ((viewer, session), expected) in viewers.iter().zip(&sessions).zip(row) {
+            let answer = get_as(&state, session.as_deref(), uri).await;
+            assert_eq!(answer.status, expected, "{viewer} GET {uri}");
+        }
+    }
+    // Forms, each with the viewer's own valid form token: only the allowed ones land.
+    let forms: [(&str, &str, [StatusCode; 6]); 4] = [
+        ("/konto/freigaben", "release=7&department=jugend&permission=read", [NO, NO, REDIRECT, NO, NO, NO]),
+        (
+            "/atlas/testdorf/massnahme/m-1/urteil",
+            "effect=0&befund=erreicht&reviewer=R&comment=&date=2026-12-01",
+            [NO, NO, REDIRECT, NO, NO, NO],
+        ),
+        (
+            "/atlas/testdorf/lenkungskreis/s-1/punkt",
+            "herkunft=sonstiges&subject=x&reference=",
+            [GONE, NO, REDIRECT, NO, NO, GONE],
+        ),
+        ("/atlas/testdorf/angebot/intern/zurueckziehen", "", [NO, NO, NO, NO, NO, REDIRECT]),
+    ];
+    for (uri, fields, row) in forms {
+        for ((viewer, session), expected) in viewers.iter().zip(&sessions).zip(row) {
+            let token = match session {
+                Some(s) => csrf_in(&get_as(&state, Some(s), "/konto").await.body),
+                None => "0".repeat(64),
+            };
+            let cookie = session.as_ref().map_or(String::new(), |s| format!("bimo_sitzung={s}"));
+            let answer = post_as(&state, &cookie, uri, &format!("csrf={token}&{fields}")).await;
+            assert_eq!(answer.status, expected, "{viewer} POST {uri}");
+        }
+    }
+}
