@@ -229,7 +229,13 @@ fn read_offers(store: &Store, files: &[PathBuf]) -> anyhow::Result<()> {
     for f in files {
         let done = bimo::management::offers(store, f, &now_rfc3339())
             .with_context(|| format!("the offers of {} were not stored", display(f)))?;
-        eprintln!("{}: {} offers saved, {} unchanged", display(f), done.saved, done.unchanged);
+        eprintln!(
+            "{}: {} offers saved, {} unchanged, {} withdrawn in the store and left so",
+            display(f),
+            done.saved,
+            done.unchanged,
+            done.withdrawn
+        );
     }
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! `bimo angebote` and `bimo massnahmen`: lists of support offers and of measures from files into
 //! the store, as the command line (`system`) – the way a city brings in a Träger's list or the
-//! demo its examples. A record whose current version is the same is skipped, so a file can be
-//! read again; every problem of a file is reported with file, line and column and nothing of that
-//! file is stored.
+//! demo its examples. A record whose current version is the same is skipped, and a withdrawn offer
+//! stays withdrawn, so a file can be read again. A file is checked whole before the first record
+//! is saved – its syntax and values (with file, line and column), a key twice, an unknown
+//! Kommune or department, an offer kept by another department – so nothing of a bad file is stored.
 
 use std::path::Path;
 
+use anyhow::Context;
 use domain::indicator::Definition;
 use store::{Actor, NewAngebot, Store};
 
@@ -16,23 +18,37 @@ pub struct Saved {
     pub saved: usize,
     /// Records already stored as they are.
     pub unchanged: usize,
+    /// Offers withdrawn in the store, left withdrawn.
+    pub withdrawn: usize,
 }
 
 /// Reads a list of offers (`[[angebot]]`) and saves each changed one.
 pub fn offers(store: &Store, path: &Path, now: &str) -> anyhow::Result<Saved> {
     let entries = import::read_offers(path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let departments = store.departments()?;
-    // Every owner must exist before the first is saved, so a file lands whole or not at all.
-    if let Some(e) = entries.iter().find(|e| !departments.iter().any(|d| d.key == e.owner)) {
-        anyhow::bail!(
-            "{}: offer {}: unknown department {} (add it with `bimo konto amt`)",
-            path.display(),
-            e.angebot.key,
-            e.owner
-        );
+    for (i, e) in entries.iter().enumerate() {
+        let at = format!("{}: offer {}", path.display(), e.angebot.key);
+        if entries[..i].iter().any(|o| o.kommune == e.kommune && o.angebot.key == e.angebot.key) {
+            anyhow::bail!("{at}: the key is in the file twice");
+        }
+        if !store.has_kommune(&e.kommune)? {
+            anyhow::bail!("{at}: unknown Kommune {} (import its data first)", e.kommune);
+        }
+        if !departments.iter().any(|d| d.key == e.owner) {
+            anyhow::bail!("{at}: unknown department {} (add it with `bimo konto amt`)", e.owner);
+        }
+        if let Some(kept) = store.angebot_owner(&e.kommune, e.angebot.key.as_str())?
+            && kept != e.owner
+        {
+            anyhow::bail!("{at}: the offer is kept by {kept}, not {}", e.owner);
+        }
     }
     let mut done = Saved::default();
     for e in entries {
+        if store.angebot_withdrawn(&e.kommune, e.angebot.key.as_str())? {
+            done.withdrawn += 1;
+            continue;
+        }
         let current = store.all_angebote(&e.kommune)?;
         let same = current.iter().any(|c| {
             c.angebot == e.angebot && c.owner == e.owner && c.audience == e.audience && c.example == e.example
@@ -54,13 +70,20 @@ pub fn measures(store: &Store, path: &Path, catalogue: &[Definition], now: &str)
     let known = |key: &str| catalogue.iter().any(|d| d.key.as_str() == key);
     let entries = import::read_measures(path, &known).map_err(|e| anyhow::anyhow!("{e}"))?;
     let departments = store.departments()?;
-    if let Some(e) = entries.iter().find(|e| !departments.iter().any(|d| d.key == e.massnahme.lead)) {
-        anyhow::bail!(
-            "{}: measure {}: unknown department {} (add it with `bimo konto amt`)",
-            path.display(),
-            e.massnahme.key,
-            e.massnahme.lead
-        );
+    for (i, e) in entries.iter().enumerate() {
+        let at = format!("{}: measure {}", path.display(), e.massnahme.key);
+        if entries[..i].iter().any(|o| o.kommune == e.kommune && o.massnahme.key == e.massnahme.key) {
+            anyhow::bail!("{at}: the key is in the file twice");
+        }
+        if !departments.iter().any(|d| d.key == e.massnahme.lead) {
+            anyhow::bail!("{at}: unknown department {} (add it with `bimo konto amt`)", e.massnahme.lead);
+        }
+        let versions = store.layer_versions(e.kommune.as_str(), e.layer.as_str())?;
+        let layer =
+            versions.first().with_context(|| format!("{at}: Kommune {} has no layer {}", e.kommune, e.layer))?;
+        if let Some(area) = e.massnahme.areas.iter().find(|a| !layer.areas.iter().any(|x| &x.key == *a)) {
+            anyhow::bail!("{at}: no area {area} on the layer {}", e.layer);
+        }
     }
     let mut done = Saved::default();
     for e in entries {

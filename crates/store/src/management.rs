@@ -306,6 +306,28 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the Kommune has any release (records of offers, measures and meetings need one).
+    pub fn has_kommune(&self, kommune: &KommuneKey) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT 1 FROM kommune WHERE key = ?1", [kommune.as_str()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// The department keeping an offer (whatever its audience, withdrawn or not), if the key was
+    /// ever saved.
+    pub fn angebot_owner(&self, kommune: &KommuneKey, key: &str) -> Result<Option<DepartmentKey>, StoreError> {
+        newest(&self.conn(), "angebot_version", kommune, key)?
+            .map(|(owner, ..)| owner.parse().map_err(|e| corrupt("angebot_version", e)))
+            .transpose()
+    }
+
+    /// Whether an offer's newest version withdrew it.
+    pub fn angebot_withdrawn(&self, kommune: &KommuneKey, key: &str) -> Result<bool, StoreError> {
+        Ok(newest(&self.conn(), "angebot_version", kommune, key)?.is_some_and(|(_, withdrawn, _)| withdrawn))
+    }
+
     /// The current offers of a Kommune that `viewer` may see, by key.
     pub fn angebote(&self, kommune: &KommuneKey, viewer: &Viewer) -> Result<Vec<StoredAngebot>, StoreError> {
         self.offers(kommune, Some(viewer))

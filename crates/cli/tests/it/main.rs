@@ -4,6 +4,7 @@
 mod account;
 mod attention;
 mod disclosure;
+mod management;
 mod planning;
 mod planning_data;
 mod reports;

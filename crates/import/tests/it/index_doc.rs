@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// The ```toml blocks of `markdown`: the line of the opening fence (1-based) and the text.
-fn toml_blocks(markdown: &str) -> Vec<(usize, String)> {
+pub(crate) fn toml_blocks(markdown: &str) -> Vec<(usize, String)> {
     let mut blocks = Vec::new();
     let mut open: Option<(usize, String)> = None;
     for (i, line) in markdown.lines().enumerate() {
@@ -19,7 +19,7 @@ fn toml_blocks(markdown: &str) -> Vec<(usize, String)> {
             (None, None) => {}
         }
     }
-    assert!(open.is_none(), "docs/INDEX.md: a code block is not closed");
+    assert!(open.is_none(), "a code block is not closed");
     blocks
 }
 

@@ -5,4 +5,5 @@ mod catalogue;
 mod demo;
 mod failures;
 mod index_doc;
+mod management_doc;
 mod manifest_doc;

@@ -174,12 +174,18 @@ pub(super) async fn list_page(
 }
 
 /// The form of an offer: the draft's fields, who keeps it and for whom; problems next to their fields.
+/// How an offer is kept: by whom, for whom, and whether it is an example of the demo.
+struct Keeping<'a> {
+    owner: Option<&'a DepartmentKey>,
+    audience: Audience,
+    example: bool,
+}
+
 fn offer_form(
     key: &str,
     draft: &AngebotDraft,
     owners: &[StoredDepartment],
-    owner: Option<&DepartmentKey>,
-    audience: Audience,
+    Keeping { owner, audience, example }: Keeping<'_>,
     csrf: &str,
     problems: &[Problem],
 ) -> Markup {
@@ -225,6 +231,7 @@ fn offer_form(
             label { "Sichtbar für" select name="audience" {
                 @for a in [Audience::Public, Audience::Partner, Audience::Internal] { option value=(a.as_str()) selected[a == audience] { (audience_label(a)) } }
             } }
+            @if example { input type="hidden" name="example" value="1"; }
             button type="submit" { "Speichern" }
         }
     }
@@ -251,7 +258,14 @@ pub(super) async fn new_page(
             .into());
         }
         let draft = AngebotDraft { from: today().to_string(), ..AngebotDraft::default() };
-        let form = offer_form(&key, &draft, &owners, None, Audience::Public, &session.csrf, &[]);
+        let form = offer_form(
+            &key,
+            &draft,
+            &owners,
+            Keeping { owner: None, audience: Audience::Public, example: false },
+            &session.csrf,
+            &[],
+        );
         Ok(page(
             "Neues Angebot",
             Some((&key, &k.data.kommune.name)),
@@ -306,7 +320,7 @@ pub(super) async fn offer_page(
                 @if let (true, Some(csrf)) = (may_edit, csrf.as_deref()) {
                     details {
                         summary { "Angebot bearbeiten" }
-                        (offer_form(&key, &a.draft(), &owners, Some(&o.owner), o.audience, csrf, &[]))
+                        (offer_form(&key, &a.draft(), &owners, Keeping { owner: Some(&o.owner), audience: o.audience, example: o.example }, csrf, &[]))
                     }
                     form class="controls narrow" method="post" action=(format!("/atlas/{key}/angebot/{}/zurueckziehen", encode(a.key.as_str()))) {
                         input type="hidden" name="csrf" value=(csrf);
@@ -339,6 +353,8 @@ pub(super) struct OfferForm {
     contact: String,
     from: String,
     to: String,
+    #[serde(default)]
+    example: Option<String>,
 }
 
 /// Saves an offer: the form's problems come back on the form (422) and nothing is saved.
@@ -366,6 +382,7 @@ pub(super) async fn save(
         }
         let audience: Audience =
             form.audience.parse().map_err(|_| AppError::BadRequest(format!("Unbekannte Stufe {:?}.", form.audience)))?;
+        let form_example = form.example.is_some();
         let draft = AngebotDraft {
             key: form.key,
             title: form.title,
@@ -386,12 +403,12 @@ pub(super) async fn save(
         let angebot = match Angebot::from_draft(&draft) {
             Ok(a) => a,
             Err(problems) => {
-                let body = html! { h1 { "Angebot erfassen" } (offer_form(&key, &draft, &owners, Some(&owner), audience, &session.csrf, &problems)) };
+                let body = html! { h1 { "Angebot erfassen" } (offer_form(&key, &draft, &owners, Keeping { owner: Some(&owner), audience, example: form_example }, &session.csrf, &problems)) };
                 let markup = page("Angebot erfassen", Some((&key, &k.data.kommune.name)), "angebote", body);
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
             }
         };
-        let new = NewAngebot { angebot, owner, audience, example: false };
+        let new = NewAngebot { angebot, owner, audience, example: form_example };
         state.store.save_angebot(Actor::Account(session.account.id), &kommune, &new, &now().1).map_err(store_error)?;
         Ok(Redirect::to(&format!("/atlas/{key}/angebot/{}", encode(new.angebot.key.as_str()))).into_response())
     })

@@ -288,8 +288,10 @@ fn measure_form(
     csrf: &str,
     problems: &[Problem],
 ) -> Markup {
+    // The areas' input also shows the problems of single areas (`areas[2]`).
     let problem = |field: &str| {
-        problems.iter().filter(|p| p.field == field).map(|p| p.message.clone()).collect::<Vec<_>>().join(" ")
+        let mine = |p: &&Problem| p.field == field || (field == "areas" && p.field.starts_with("areas["));
+        problems.iter().filter(mine).map(|p| p.message.clone()).collect::<Vec<_>>().join(" ")
     };
     let input = |name: String, field: String, label: String, value: String| {
         let message = problem(&field);
@@ -305,7 +307,7 @@ fn measure_form(
         input(name.to_owned(), name.to_owned(), label.to_owned(), value.to_owned())
     };
     let mut effects = draft.effects.clone();
-    effects.resize(effects.len().max(EFFECT_SLOTS), WirkungDraft::default());
+    effects.resize((effects.len() + 1).max(EFFECT_SLOTS), WirkungDraft::default());
     let lead_message = problem("lead");
     html! {
         @if !problems.is_empty() {
@@ -460,9 +462,8 @@ pub(super) async fn save(
             let unknown: Vec<Problem> = m
                 .areas
                 .iter()
-                .enumerate()
-                .filter(|(_, a)| k.data.layer(layer.as_str(), None).and_then(|l| area_in(l, a.as_str())).is_none())
-                .map(|(i, a)| Problem { field: "areas".into(), message: format!("Gebiet {i}: „{a}“ gibt es auf der Ebene {layer} nicht.") })
+                .filter(|a| k.data.layer(layer.as_str(), None).and_then(|l| area_in(l, a.as_str())).is_none())
+                .map(|a| Problem { field: "areas".into(), message: format!("Das Gebiet „{a}“ gibt es auf der Ebene {layer} nicht.") })
                 .collect();
             if !unknown.is_empty() {
                 result = Err(unknown);
