@@ -281,7 +281,7 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
     let listen = args.listen;
     let targets = match &args.targets {
         Some(path) => import::read_targets(path).map_err(|e| anyhow::anyhow!("the targets have errors:\n{e}"))?,
-        None => Vec::new(),
+        None => import::Targets::default(),
     };
     let indices = bimo::index::definitions(&args.indices)?;
     let plans = args
@@ -304,7 +304,8 @@ async fn serve(store: Arc<Store>, args: ServeArgs) -> anyhow::Result<()> {
     let state = state
         .with_versorgung(versorgung)
         .with_catalogue(catalogue)
-        .with_targets(targets)
+        .with_targets(targets.ziele)
+        .with_leitziele(targets.leitziele)
         .with_indices(indices)
         .with_planning(plans)
         .with_reports(Arc::new(reports));

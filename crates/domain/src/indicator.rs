@@ -305,6 +305,21 @@ pub struct Target {
     pub direction: Direction,
     /// Who set it, e.g. "Ratsbeschluss vom 12.3.2024".
     pub source: String,
+    /// The key of the Leitziel it makes measurable, if any.
+    pub goal: Option<String>,
+}
+
+/// A goal of the Leitbild (e.g. of Bielefeld's BILDUNG³), made measurable by its [`Target`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leitziel {
+    /// Its key, which targets name.
+    pub key: String,
+    /// The Kommune whose Leitbild it belongs to.
+    pub kommune: crate::KommuneKey,
+    /// Its title, e.g. "Bildungserfolg von der Herkunft entkoppeln".
+    pub title: String,
+    /// What it means, in the Leitbild's words.
+    pub description: String,
 }
 
 /// How far a value is from its target.

@@ -96,7 +96,7 @@ pub use spec::{
 };
 pub use statistics::{KnownAreas, Located, StatisticsData, check_area_keys, parse_statistics, read_statistics};
 pub use table::{Encoding, Lines, decode};
-pub use targets::{parse_targets, read_targets};
+pub use targets::{Targets, parse_targets, read_targets};
 
 /// Hex SHA-256 over the bytes of `paths`, in order, for the release record.
 pub fn file_digest(paths: &[&std::path::Path]) -> std::io::Result<String> {

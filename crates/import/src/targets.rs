@@ -1,9 +1,9 @@
-//! Targets (Zielwerte) for indicators: `[[ziel]]` tables in a TOML file become typed
-//! [`Target`]s.
+//! Targets (Zielwerte) for indicators and the Leitziele they make measurable: `[[leitziel]]` and
+//! `[[ziel]]` tables in a TOML file become typed [`Leitziel`]s and [`Target`]s.
 
 use std::path::Path;
 
-use domain::indicator::{Direction, IndicatorKey, Target};
+use domain::indicator::{Direction, IndicatorKey, Leitziel, Target};
 use domain::{AreaKey, KommuneKey, LayerKey};
 use serde::Deserialize;
 use toml::Spanned;
@@ -14,7 +14,28 @@ use crate::error::{Errors, ImportErrors, Position, text_position, toml_error};
 #[serde(deny_unknown_fields)]
 struct RawFile {
     #[serde(default)]
+    leitziel: Vec<Spanned<RawGoal>>,
+    #[serde(default)]
     ziel: Vec<Spanned<RawTarget>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoal {
+    kommune: String,
+    schluessel: String,
+    titel: String,
+    #[serde(default)]
+    beschreibung: String,
+}
+
+/// The Leitziele and targets of a targets file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Targets {
+    /// The Leitziele, in file order.
+    pub leitziele: Vec<Leitziel>,
+    /// The targets, in file order.
+    pub ziele: Vec<Target>,
 }
 
 #[derive(Deserialize)]
@@ -30,12 +51,34 @@ struct RawTarget {
     ebene: Option<String>,
     #[serde(default)]
     gebiet: Option<String>,
+    #[serde(default)]
+    leitziel: Option<String>,
 }
 
-/// Parses a targets file (TOML, `[[ziel]]` tables); `file` names it in errors.
-pub fn parse_targets(text: &str, file: &str) -> Result<Vec<Target>, ImportErrors> {
+/// Parses a targets file (TOML, `[[leitziel]]` and `[[ziel]]` tables); `file` names it in errors.
+pub fn parse_targets(text: &str, file: &str) -> Result<Targets, ImportErrors> {
     let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, file, &e))?;
     let mut errors = Errors::default();
+    let mut leitziele: Vec<Leitziel> = Vec::new();
+    for table in raw.leitziel {
+        let at = text_position(text, file, table.span().start);
+        let g = table.into_inner();
+        match KommuneKey::new(g.kommune.clone()) {
+            Err(e) => errors.push(at, e.to_string()),
+            Ok(_) if g.schluessel.trim().is_empty() || g.titel.trim().is_empty() => {
+                errors.push(at, "a leitziel needs a schluessel and a titel")
+            }
+            Ok(_) if leitziele.iter().any(|l| l.key == g.schluessel) => {
+                errors.push(at, format!("leitziel {:?} is in the file twice", g.schluessel))
+            }
+            Ok(kommune) => leitziele.push(Leitziel {
+                key: g.schluessel,
+                kommune,
+                title: g.titel,
+                description: g.beschreibung,
+            }),
+        }
+    }
     let mut targets = Vec::new();
     for table in raw.ziel {
         let at = text_position(text, file, table.span().start);
@@ -62,6 +105,11 @@ pub fn parse_targets(text: &str, file: &str) -> Result<Vec<Target>, ImportErrors
         if !t.wert.is_finite() {
             errors.push(at.clone(), "wert must be a finite number");
         }
+        if let Some(goal) = &t.leitziel
+            && !leitziele.iter().any(|l| &l.key == goal)
+        {
+            errors.push(at.clone(), format!("unknown leitziel {goal:?}: give it as a [[leitziel]] table in this file"));
+        }
         match (direction, area, kommune, indicator) {
             (Some(direction), Ok(area), Ok(kommune), Ok(indicator)) if t.wert.is_finite() => targets.push(Target {
                 indicator,
@@ -71,6 +119,7 @@ pub fn parse_targets(text: &str, file: &str) -> Result<Vec<Target>, ImportErrors
                 year: t.jahr,
                 direction,
                 source: t.quelle,
+                goal: t.leitziel,
             }),
             (_, area, kommune, indicator) => {
                 for e in [area.err(), kommune.err(), indicator.err()].into_iter().flatten() {
@@ -79,11 +128,11 @@ pub fn parse_targets(text: &str, file: &str) -> Result<Vec<Target>, ImportErrors
             }
         }
     }
-    errors.finish(targets)
+    errors.finish(Targets { leitziele, ziele: targets })
 }
 
 /// Reads a targets file.
-pub fn read_targets(path: &Path) -> Result<Vec<Target>, ImportErrors> {
+pub fn read_targets(path: &Path) -> Result<Targets, ImportErrors> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| ImportErrors::one(Position::file(&file), format!("cannot read the targets: {e}")))?;

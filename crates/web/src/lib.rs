@@ -45,6 +45,7 @@ pub struct AppState {
     secure_cookies: bool,
     catalogue: Arc<Vec<domain::indicator::Definition>>,
     targets: Arc<Vec<domain::indicator::Target>>,
+    leitziele: Arc<Vec<domain::indicator::Leitziel>>,
     indices: Arc<Vec<monitoring::IndexDefinition>>,
     planning: Arc<Vec<import::PlanningConfig>>,
     versorgung: Arc<Vec<import::VersorgungConfig>>,
@@ -76,6 +77,7 @@ impl AppState {
             secure_cookies: true,
             catalogue: Arc::new(Vec::new()),
             targets: Arc::new(Vec::new()),
+            leitziele: Arc::new(Vec::new()),
             indices: Arc::new(Vec::new()),
             planning: Arc::new(Vec::new()),
             versorgung: Arc::new(Vec::new()),
@@ -95,6 +97,11 @@ impl AppState {
     /// The same state with these indicator targets.
     pub fn with_targets(self, targets: Vec<domain::indicator::Target>) -> AppState {
         AppState { targets: Arc::new(targets), cache: Arc::new(Mutex::new(Vec::new())), ..self }
+    }
+
+    /// The same state with the Leitziele its targets make measurable.
+    pub fn with_leitziele(self, leitziele: Vec<domain::indicator::Leitziel>) -> AppState {
+        AppState { leitziele: Arc::new(leitziele), ..self }
     }
 
     /// The same state offering these composite indices (Sozialmonitoring) in the atlas.

@@ -33,6 +33,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                             (nav(format!("/atlas/{key}/sozialmonitoring"), "Sozialmonitoring", "sozialmonitoring"))
                             (nav(format!("/atlas/{key}/planung"), "Schulplanung", "planung"))
                             (nav(format!("/atlas/{key}/angebote"), "Angebote", "angebote"))
+                            (nav(format!("/atlas/{key}/ziele"), "Ziele", "ziele"))
                             (nav(format!("/atlas/{key}/massnahmen"), "Maßnahmen", "massnahmen"))
                             (nav(format!("/atlas/{key}/lenkungskreis"), "Lenkungskreis", "lenkungskreis"))
                         }

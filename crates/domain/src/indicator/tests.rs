@@ -107,6 +107,7 @@ fn targets_measure_the_remaining_gap_in_their_direction() {
         year: 2030,
         direction,
         source: "Ratsbeschluss".into(),
+        goal: None,
     };
     assert_eq!(target(Direction::AtLeast, 45.0).progress(36.5), Progress::Open { gap: 8.5 });
     assert_eq!(target(Direction::AtLeast, 45.0).progress(45.0), Progress::Reached);

@@ -22,7 +22,7 @@ gebiet = "101"
 
 #[test]
 fn targets_are_read_for_the_city_and_for_areas() {
-    let t = parse_targets(GOOD, "ziele.toml").unwrap();
+    let t = parse_targets(GOOD, "ziele.toml").unwrap().ziele;
     assert_eq!(t.len(), 2);
     assert_eq!((t[0].value, t[0].year, t[0].direction, t[0].area.clone()), (45.0, 2030, Direction::AtLeast, None));
     let area = t[1].area.as_ref().unwrap();
@@ -40,4 +40,18 @@ fn bad_targets_are_reported_at_their_table() {
     );
     let e = parse_targets("[[ziel]]\nkommune = 1\n", "z.toml").unwrap_err().to_string();
     assert!(e.starts_with("z.toml:2:11: invalid type"), "{e}");
+}
+
+#[test]
+fn targets_name_their_leitziel_which_must_be_in_the_file() {
+    let text = format!(
+        "[[leitziel]]\nkommune = \"koeln\"\nschluessel = \"chancen\"\ntitel = \"Bildungschancen verbessern\"\n{}",
+        GOOD.replacen("quelle = \"Ratsbeschluss\"", "quelle = \"Ratsbeschluss\"\nleitziel = \"chancen\"", 1)
+    );
+    let t = parse_targets(&text, "ziele.toml").unwrap();
+    assert_eq!(t.leitziele[0].title, "Bildungschancen verbessern");
+    assert_eq!((t.ziele[0].goal.as_deref(), t.ziele[1].goal.as_deref()), (Some("chancen"), None));
+    let unknown = GOOD.replacen("quelle = \"Leitbild\"", "quelle = \"Leitbild\"\nleitziel = \"fehlt\"", 1);
+    let err = parse_targets(&unknown, "ziele.toml").unwrap_err().to_string();
+    assert!(err.contains("ziele.toml:11:1: unknown leitziel \"fehlt\""), "{err}");
 }

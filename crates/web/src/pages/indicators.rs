@@ -423,7 +423,7 @@ fn target_note(d: &Definition, t: &Target, current: f64, period: Option<Period>)
     }
 }
 
-fn progress_text(d: &Definition, t: &Target, current: f64) -> String {
+pub(super) fn progress_text(d: &Definition, t: &Target, current: f64) -> String {
     match t.progress(current) {
         Progress::Reached => "erreicht".to_owned(),
         Progress::Open { gap } => format!("es fehlen {}", value_text(d, gap)),

@@ -16,6 +16,7 @@ mod profile;
 mod schools;
 mod sources;
 mod table;
+mod ziele;
 
 use axum::Router;
 use axum::extract::{OriginalUri, State};
@@ -59,6 +60,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/angebot/{angebot}", get(angebote::offer_page))
         .route("/atlas/{kommune}/angebot/{angebot}/zurueckziehen", post(angebote::withdraw))
         .route("/atlas/{kommune}/versorgung", get(angebote::coverage_page))
+        .route("/atlas/{kommune}/ziele", get(ziele::goals_page))
         .route("/atlas/{kommune}/lenkungskreis", get(lenkungskreis::list_page).post(lenkungskreis::create))
         .route("/atlas/{kommune}/lenkungskreis/{sitzung}", get(lenkungskreis::meeting_page))
         .route("/atlas/{kommune}/lenkungskreis/{sitzung}/punkt", post(lenkungskreis::add_item))

@@ -216,7 +216,8 @@ gebiet = "1"
 "#,
         "ziele.toml",
     )
-    .unwrap();
+    .unwrap()
+    .ziele;
     let state = web::AppState::new(Arc::new(testdorf())).with_catalogue(catalogue()).with_targets(targets);
     let request =
         Request::get("/atlas/testdorf/indikator/anteil_u18?layer=quartier&year=2012").body(Body::empty()).unwrap();
