@@ -71,12 +71,9 @@ pub fn parse_targets(text: &str, file: &str) -> Result<Targets, ImportErrors> {
             Ok(_) if leitziele.iter().any(|l| l.key == g.schluessel) => {
                 errors.push(at, format!("leitziel {:?} is in the file twice", g.schluessel))
             }
-            Ok(kommune) => leitziele.push(Leitziel {
-                key: g.schluessel,
-                kommune,
-                title: g.titel,
-                description: g.beschreibung,
-            }),
+            Ok(kommune) => {
+                leitziele.push(Leitziel { key: g.schluessel, kommune, title: g.titel, description: g.beschreibung })
+            }
         }
     }
     let mut targets = Vec::new();

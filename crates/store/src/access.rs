@@ -437,26 +437,23 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed login for `login` at `now`; returns the failures since `since`, this one
-    /// included.
-    pub fn record_login_failure(&self, login: &str, now: i64, since: i64) -> Result<usize, StoreError> {
-        let conn = self.conn();
-        conn.execute("DELETE FROM login_failure WHERE at < ?1", [since])?;
-        conn.execute("INSERT INTO login_failure (login, at) VALUES (?1, ?2)", params![login, now])?;
-        Ok(conn.query_row(
-            "SELECT count(*) FROM login_failure WHERE login = ?1 AND at >= ?2",
-            params![login, since],
-            |r| r.get::<_, i64>(0),
-        )? as usize)
-    }
-
-    /// The failed logins for `login` since `since`.
-    pub fn login_failures(&self, login: &str, since: i64) -> Result<usize, StoreError> {
-        Ok(self.conn().query_row(
-            "SELECT count(*) FROM login_failure WHERE login = ?1 AND at >= ?2",
-            params![login, since],
-            |r| r.get::<_, i64>(0),
-        )? as usize)
+    /// Reserves a sign-in attempt for `login`: if fewer than `max` attempts are counted since
+    /// `since`, counts this one (as a failure until [`Store::clear_login_failures`] forgets them
+    /// after a correct password) and returns true; otherwise returns false and counts nothing.
+    /// Counting before the password is checked, in one transaction, means parallel attempts cannot
+    /// slip past the limit while the slow hash is verified.
+    pub fn reserve_login_attempt(&self, login: &str, now: i64, since: i64, max: usize) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM login_failure WHERE at < ?1", [since])?;
+        let counted: i64 =
+            tx.query_row("SELECT count(*) FROM login_failure WHERE login = ?1", [login], |r| r.get(0))?;
+        if usize::try_from(counted).unwrap_or(usize::MAX) >= max {
+            return Ok(false);
+        }
+        tx.execute("INSERT INTO login_failure (login, at) VALUES (?1, ?2)", params![login, now])?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Forgets the failed logins of `login` (after a successful one).

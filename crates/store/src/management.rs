@@ -489,17 +489,18 @@ impl Store {
         };
         let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
         let login = check_actor(&tx, actor, &owner)?;
-        let effects = massnahme_draft(&draft)?.effects.len();
-        if urteil.effect >= effects {
+        let effects = massnahme_draft(&draft)?.effects;
+        let Some(effect) = effects.get(urteil.effect) else {
             return Err(StoreError::UnknownRecord(format!("effect {} of massnahme {key}", urteil.effect)));
-        }
+        };
         tx.execute(
-            "INSERT INTO massnahme_urteil (kommune, massnahme, effect, befund, reviewer, comment, date, actor, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO massnahme_urteil (kommune, massnahme, indicator, baseline, befund, reviewer, comment, date, actor, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 kommune.as_str(),
                 key,
-                urteil.effect as i64,
+                effect.indicator.trim(),
+                effect.baseline_period.trim(),
                 urteil.befund.as_str(),
                 urteil.reviewer.as_str(),
                 urteil.comment,
@@ -528,29 +529,40 @@ impl Store {
         Ok(())
     }
 
-    /// Every judgement of a measure, oldest first.
+    /// Every judgement of a measure's current effects, oldest first, each pointing to its effect in
+    /// the current version (judgements are kept with the effect's indicator and baseline period, so
+    /// they stay with their effect when effects are reordered; those of removed effects are left out).
     pub fn urteile(&self, kommune: &KommuneKey, key: &str) -> Result<Vec<StoredUrteil>, StoreError> {
         let conn = self.conn();
+        let effects = match newest(&conn, "massnahme_version", kommune, key)? {
+            Some((_, _, draft)) => massnahme_draft(&draft)?.effects,
+            None => Vec::new(),
+        };
         let mut stmt = conn.prepare(
-            "SELECT effect, befund, reviewer, comment, date, actor, at FROM massnahme_urteil
+            "SELECT indicator, baseline, befund, reviewer, comment, date, actor, at FROM massnahme_urteil
              WHERE kommune = ?1 AND massnahme = ?2 ORDER BY id",
         )?;
         let rows = stmt.query_map((kommune.as_str(), key), |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (effect, befund, reviewer, comment, date, recorded_by, recorded_at) = row?;
+            let ((indicator, baseline), befund, reviewer, comment, date, recorded_by, recorded_at) = row?;
+            let Some(effect) =
+                effects.iter().position(|e| e.indicator.trim() == indicator && e.baseline_period.trim() == baseline)
+            else {
+                continue;
+            };
             let urteil = Urteil {
-                effect: usize::try_from(effect).map_err(|e| corrupt("massnahme_urteil", e))?,
+                effect,
                 befund: befund.parse::<Befund>().map_err(|e| corrupt("massnahme_urteil", e))?,
                 reviewer: Person::new(&reviewer).map_err(|e| corrupt("massnahme_urteil", e))?,
                 comment,

@@ -6,7 +6,7 @@ use domain::access::{DepartmentKey, ReleaseAccess, Viewer};
 use domain::attention::Datum;
 use domain::lenkungskreis::{Ereignis, Sitzung, SitzungKey};
 use domain::{Audience, KommuneKey, ReleaseId};
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Value, json};
 
 use crate::management::Actor;
@@ -117,28 +117,35 @@ fn may_read(viewer: &Viewer) -> bool {
 }
 
 impl Store {
-    /// Records one event of a meeting. `Angelegt` starts a new meeting kept by `owner`; later events
-    /// go to the meeting's own owner (the `owner` argument is then ignored). The account must be an
-    /// editor or admin of that department, and the meeting's state must allow the event; otherwise
-    /// nothing is stored.
+    /// Records one event of a meeting. A new meeting (its `Angelegt`) is kept by `new_owner`, a city
+    /// department; later events go to the meeting's own keeper, whatever `new_owner` says. The
+    /// account must be an editor or admin of the keeper, and the meeting's state must allow the
+    /// event; otherwise nothing is stored.
     pub fn record_sitzung(
         &self,
         actor: Actor,
         kommune: &KommuneKey,
         key: &SitzungKey,
-        owner: &DepartmentKey,
+        new_owner: Option<&DepartmentKey>,
         event: &Ereignis,
         at: &str,
     ) -> Result<Sitzung, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let history = rows(&tx, kommune, Some(key.as_str()))?;
-        let owner: DepartmentKey = match history.first() {
-            Some((_, stored, ..)) => stored.parse().map_err(corrupt)?,
-            None => owner.clone(),
+        let owner: DepartmentKey = match (history.first(), new_owner) {
+            (Some((_, stored, ..)), _) => stored.parse().map_err(corrupt)?,
+            (None, Some(owner)) => owner.clone(),
+            (None, None) => return Err(StoreError::UnknownRecord(format!("sitzung {key}"))),
         };
-        if !crate::access::department_exists(&tx, &owner)? {
-            return Err(StoreError::UnknownDepartment(owner));
+        let kind: Option<String> =
+            tx.query_row("SELECT kind FROM department WHERE key = ?1", [owner.as_str()], |r| r.get(0)).optional()?;
+        match kind.as_deref() {
+            None => return Err(StoreError::UnknownDepartment(owner)),
+            Some("verwaltung") => {}
+            Some(_) => {
+                return Err(StoreError::Forbidden("a meeting of the Lenkungskreis is kept by a city department"));
+            }
         }
         let login = crate::management::check_actor(&tx, actor, &owner)?;
         let mut events = history.iter().map(|(_, _, payload, ..)| from_json(payload)).collect::<Result<Vec<_>, _>>()?;
@@ -255,23 +262,28 @@ mod tests {
         let key: SitzungKey = "2026-12-03".parse().unwrap();
         let bb: DepartmentKey = "bildungsbuero".parse().unwrap();
         let setup = Ereignis::Angelegt { title: "1. Sitzung".into(), date: "2026-12-03".parse().unwrap() };
-        store.record_sitzung(Actor::Account(gina), &kommune, &key, &bb, &setup, AT).unwrap();
+        store.record_sitzung(Actor::Account(gina), &kommune, &key, Some(&bb), &setup, AT).unwrap();
         let item =
             Ereignis::PunktAufgenommen { herkunft: Herkunft::Sonstiges, subject: "Bericht".into(), reference: None };
         // Sam administers Soziales, not the Bildungsbüro that keeps this meeting.
-        let err = store
-            .record_sitzung(Actor::Account(sam), &kommune, &key, &"soziales".parse().unwrap(), &item, AT)
-            .unwrap_err();
+        let err = store.record_sitzung(Actor::Account(sam), &kommune, &key, None, &item, AT).unwrap_err();
         assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
-        store.record_sitzung(Actor::Account(gina), &kommune, &key, &bb, &item, AT).unwrap();
+        store.record_sitzung(Actor::Account(gina), &kommune, &key, None, &item, AT).unwrap();
         let wrong =
             Ereignis::Beschlossen { punkt: 3, text: "x".into(), massnahmen: vec![], szenarien: vec![], replaces: None };
-        let err = store.record_sitzung(Actor::Account(gina), &kommune, &key, &bb, &wrong, AT).unwrap_err();
+        let err = store.record_sitzung(Actor::Account(gina), &kommune, &key, None, &wrong, AT).unwrap_err();
         assert!(matches!(err, StoreError::Sitzung(SitzungError::UnknownPunkt(3))), "{err}");
         let sam_viewer = store.account("sam").unwrap().unwrap().viewer();
         let list = store.sitzungen(&kommune, &sam_viewer).unwrap();
         assert_eq!((list.len(), list[0].sitzung.punkte.len()), (1, 1), "the refused decision left nothing");
         assert!(store.sitzungen(&kommune, &Viewer::Anonymous).unwrap().is_empty());
+        // A partner organisation keeps no meeting of the city's Lenkungskreis.
+        let partner =
+            StoredDepartment { key: "traeger".parse().unwrap(), name: "T".into(), kind: DepartmentKind::Partner };
+        store.add_department(&partner, "system", AT).unwrap();
+        let other: SitzungKey = "2026-12-04".parse().unwrap();
+        let err = store.record_sitzung(Actor::System, &kommune, &other, Some(&partner.key), &setup, AT).unwrap_err();
+        assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
         let history = store.sitzung_history(&kommune, &key, &sam_viewer).unwrap();
         assert_eq!(history.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(), ["gina", "gina"]);
         assert_eq!(history[1].event, item, "read back as recorded");

@@ -40,7 +40,8 @@ CREATE TABLE massnahme_urteil (
     id          INTEGER PRIMARY KEY,
     kommune     TEXT NOT NULL REFERENCES kommune (key),
     massnahme   TEXT NOT NULL,
-    effect      INTEGER NOT NULL CHECK (effect >= 0), -- index of the expected effect
+    indicator   TEXT NOT NULL, -- the judged effect: its indicator and baseline period, which
+    baseline    TEXT NOT NULL, -- stay with it when the measure's effects are reordered
     befund      TEXT NOT NULL,
     reviewer    TEXT NOT NULL CHECK (reviewer <> ''),
     comment     TEXT NOT NULL,

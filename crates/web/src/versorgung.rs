@@ -95,18 +95,15 @@ pub fn analyse<'a>(
         .areas
         .iter()
         .zip(&populations)
+        // An area without the target population is left out (shown as "keine Daten"), on both
+        // sides of the city's benchmark, rather than counted as one without need.
         .filter_map(|(a, population)| {
+            let target_population = (*population)?;
             let point = a.geometry.as_ref()?.centroid()?;
             let need_class = need
                 .as_ref()
                 .and_then(|(_, _, classes)| classes.iter().find(|(key, _)| key == a.key.as_str()).map(|(_, c)| *c));
-            Some(AreaNeed {
-                area: a.key.clone(),
-                name: a.name.clone(),
-                target_population: population.unwrap_or(0.0),
-                need_class,
-                point,
-            })
+            Some(AreaNeed { area: a.key.clone(), name: a.name.clone(), target_population, need_class, point })
         })
         .collect();
     let polygons: Vec<_> = layer.areas.iter().filter_map(|a| Some((a.key.clone(), a.geometry.as_ref()?))).collect();

@@ -143,12 +143,17 @@ fn sessions_expire_and_end_with_a_password_change_or_a_lock() {
 }
 
 #[test]
-fn login_failures_count_within_the_window() {
+fn sign_in_attempts_are_counted_before_they_are_checked() {
     let store = Store::open_in_memory().unwrap();
-    assert_eq!(store.record_login_failure("anna", 100, 0).unwrap(), 1);
-    assert_eq!(store.record_login_failure("anna", 200, 0).unwrap(), 2);
-    assert_eq!(store.record_login_failure("bert", 200, 0).unwrap(), 1);
-    assert_eq!(store.login_failures("anna", 150).unwrap(), 1);
+    for at in [100, 110, 120] {
+        assert!(store.reserve_login_attempt("anna", at, 0, 3).unwrap());
+    }
+    assert!(!store.reserve_login_attempt("anna", 130, 0, 3).unwrap(), "the limit holds");
+    assert!(store.reserve_login_attempt("bert", 130, 0, 3).unwrap(), "per login");
+    // Attempts before the window no longer count.
+    assert!(store.reserve_login_attempt("anna", 500, 115, 3).unwrap());
     store.clear_login_failures("anna").unwrap();
-    assert_eq!(store.login_failures("anna", 0).unwrap(), 0);
+    for at in [600, 601, 602] {
+        assert!(store.reserve_login_attempt("anna", at, 0, 3).unwrap());
+    }
 }

@@ -196,3 +196,34 @@ fn measures_and_judgements_are_kept_with_their_history() {
     let err = store.conn().execute("DELETE FROM massnahme_urteil", []).unwrap_err();
     assert!(err.to_string().contains("never deleted"));
 }
+
+#[test]
+fn judgements_stay_with_their_effect_when_effects_are_reordered() {
+    let (store, tina, _) = store();
+    let layer: LayerKey = "quartier".parse().unwrap();
+    let effect = |indicator: &str| WirkungDraft {
+        indicator: indicator.into(),
+        baseline_period: "2023".into(),
+        baseline: "30".into(),
+        target: "25".into(),
+        review: "2027-06-30".into(),
+    };
+    let with = |effects: Vec<WirkungDraft>| {
+        Massnahme::from_draft(&MassnahmeDraft { effects, ..massnahme("traeger").draft() }, &|_| true).unwrap()
+    };
+    let save =
+        |m: &Massnahme| store.save_massnahme(Actor::Account(tina), &kommune(), &layer, Audience::Internal, m, AT);
+    save(&with(vec![effect("a"), effect("b")])).unwrap();
+    let urteil = Urteil {
+        effect: 1,
+        befund: Befund::Erreicht,
+        reviewer: Person::new("R").unwrap(),
+        comment: String::new(),
+        date: "2027-07-01".parse().unwrap(),
+    };
+    store.record_urteil(Actor::Account(tina), &kommune(), "m-1", &urteil, AT).unwrap();
+    save(&with(vec![effect("b"), effect("a")])).unwrap();
+    assert_eq!(store.urteile(&kommune(), "m-1").unwrap()[0].urteil.effect, 0, "still on the effect on b");
+    save(&with(vec![effect("a")])).unwrap();
+    assert!(store.urteile(&kommune(), "m-1").unwrap().is_empty(), "the effect on b is gone");
+}

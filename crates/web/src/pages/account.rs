@@ -27,10 +27,16 @@ use crate::{AppError, AppState};
 
 /// Where to go after signing in: a path on this site, never another site.
 fn local_target(target: Option<&str>) -> &str {
-    match target {
-        Some(t) if t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') => t,
-        _ => "/konto",
-    }
+    target.filter(|t| is_local_path(t)).unwrap_or("/konto")
+}
+
+/// Whether `text` is a path on this site and nothing a browser could read as another site: it
+/// starts with one `/`, and has no backslash, whitespace or control character anywhere (browsers
+/// drop tabs and newlines and read `\` as `/`, so `/\t/evil.example` would leave the site).
+pub(crate) fn is_local_path(text: &str) -> bool {
+    text.starts_with('/')
+        && !text.starts_with("//")
+        && !text.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +90,12 @@ pub(super) struct LoginForm {
     weiter: Option<String>,
 }
 
+/// The longest login accepted; longer text is no login of any account.
+const MAX_LOGIN_CHARS: usize = 64;
+
+/// Sign-ins verified at once.
+static VERIFICATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// A hash to verify against when the login does not exist, so that a wrong login takes as long as
 /// a wrong password and does not reveal which logins exist.
 fn decoy_hash() -> &'static str {
@@ -107,11 +119,17 @@ pub(super) async fn login(
     let secure = state.secure_cookies;
     let store = Arc::clone(&state.store);
     let old_session = user.token_sha256.clone();
+    // At most a few hashes at once: each takes about 19 MiB and tens of milliseconds.
+    let _permit = VERIFICATIONS.acquire().await.map_err(AppError::internal)?;
     let outcome = off_runtime(move || -> Result<Result<String, LoginRefusal>, PageError> {
         let (now, at) = now();
-        let since = now - FAILURE_WINDOW;
         let internal = |e: StoreError| PageError::from(AppError::internal(e));
-        if store.login_failures(&form.login, since).map_err(internal)? >= MAX_FAILURES {
+        // A login no account can have is refused like a wrong password, without a trace of its
+        // text (it may be a password typed into the wrong field) and without counting.
+        if form.login.chars().count() > MAX_LOGIN_CHARS || form.login.chars().any(char::is_control) {
+            return Ok(Err(LoginRefusal::Wrong(String::new())));
+        }
+        if !store.reserve_login_attempt(&form.login, now, now - FAILURE_WINDOW, MAX_FAILURES).map_err(internal)? {
             store.audit(&at, &form.login, "login refused", "too many failures", None).map_err(internal)?;
             return Ok(Err(LoginRefusal::TooMany));
         }
@@ -120,9 +138,9 @@ pub(super) async fn login(
         let verified = verify_password(hash, &form.passwort);
         let account = match account {
             Some(a) if verified && !a.disabled => a,
-            _ => {
-                store.record_login_failure(&form.login, now, since).map_err(internal)?;
-                store.audit(&at, &form.login, "login failed", "sign-in form", None).map_err(internal)?;
+            known => {
+                let actor = if known.is_some() { form.login.as_str() } else { "(unbekannter Anmeldename)" };
+                store.audit(&at, actor, "login failed", "sign-in form", None).map_err(internal)?;
                 return Ok(Err(LoginRefusal::Wrong(form.login)));
             }
         };
@@ -437,21 +455,43 @@ pub(super) async fn audit_page(State(state): State<AppState>, user: CurrentUser)
         Ok(a) => a,
         Err(redirect) => return Ok(redirect.into_response()),
     };
-    if !account.memberships.iter().any(|m| m.role == Role::Admin) {
-        return Err(
-            AppError::Forbidden("Das Protokoll sehen nur Verwalterinnen und Verwalter eines Amts.".into()).into()
-        );
+    // Admins of a city department read what the members of their departments did; the whole log,
+    // with the command line's entries, is for whoever runs the store (`bimo konto protokoll`).
+    let administered: Vec<DepartmentKey> = account
+        .memberships
+        .iter()
+        .filter(|m| m.role == Role::Admin && m.kind == domain::access::DepartmentKind::Verwaltung)
+        .map(|m| m.department.clone())
+        .collect();
+    if administered.is_empty() {
+        return Err(AppError::Forbidden(
+            "Das Protokoll sehen nur Verwalterinnen und Verwalter eines städtischen Amts.".into(),
+        )
+        .into());
     }
     let store = Arc::clone(&state.store);
     off_runtime(move || {
-        let entries = store.audit_log(500).map_err(AppError::internal)?;
+        let members: Vec<String> = store
+            .accounts()
+            .map_err(AppError::internal)?
+            .into_iter()
+            .filter(|a| a.memberships.iter().any(|m| administered.contains(&m.department)))
+            .map(|a| a.login)
+            .collect();
+        let entries: Vec<_> = store
+            .audit_log(5000)
+            .map_err(AppError::internal)?
+            .into_iter()
+            .filter(|e| members.contains(&e.actor))
+            .take(500)
+            .collect();
         Ok(page(
             "Protokoll",
             None,
             "konto",
             html! {
                 h1 { "Protokoll" }
-                p { "Jede Änderung an Konten, Ämtern und Freigaben, jede Anmeldung und jeder Export nicht öffentlicher Daten; die neuesten 500 Einträge zuerst. Einträge werden nie geändert oder gelöscht." }
+                p { "Was die Mitglieder Ihrer Ämter getan haben: jede Änderung, jede Anmeldung und jeder Export nicht öffentlicher Daten; die neuesten 500 Einträge zuerst. Einträge werden nie geändert oder gelöscht. Das ganze Protokoll zeigt „bimo konto protokoll“ an der Ablage." }
                 div class="scroll" role="region" tabindex="0" aria-label="Protokoll" {
                     table class="data" {
                         caption class="sr-only" { "Protokoll" }

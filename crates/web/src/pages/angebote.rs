@@ -314,7 +314,7 @@ pub(super) async fn offer_page(
                     dt { "Kontakt" } dd { (a.contact) }
                     dt { "Zeitraum" } dd { (a.from) " – " (a.to.map_or("unbefristet".to_owned(), |d| d.to_string())) }
                     dt { "Sichtbar für" } dd { (audience_label(o.audience)) }
-                    dt { "Zuletzt gespeichert" } dd { (o.saved_at) " von " (o.saved_by) }
+                    dt { "Zuletzt gespeichert" } dd { (o.saved_at.get(..10).unwrap_or(&o.saved_at)) }
                 }
                 p { a href=(format!("/atlas/{key}/angebote")) { "Alle Angebote" } }
                 @if let (true, Some(csrf)) = (may_edit, csrf.as_deref()) {
@@ -495,13 +495,13 @@ pub(super) async fn coverage_page(
             .areas
             .iter()
             .filter_map(|a| {
-                let i = c.areas.iter().position(|x| x.area == a.key)?;
+                let i = c.areas.iter().position(|x| x.area == a.key);
                 Some(render::MapArea {
                     key: a.key.as_str(),
                     name: &a.name,
                     geometry: a.geometry.as_ref()?,
-                    value: Some(kind(&c.areas[i]) as f64),
-                    value_text: texts[i].clone(),
+                    value: i.map(|i| kind(&c.areas[i]) as f64),
+                    value_text: i.map_or_else(|| "keine Daten zur Zielgruppe".to_owned(), |i| texts[i].clone()),
                     href: Some(format!("/atlas/{key}/gebiet/{}/{}", analysis.layer.layer.key, encode(a.key.as_str()))),
                 })
             })

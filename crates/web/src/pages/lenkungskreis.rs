@@ -15,7 +15,7 @@ use domain::attention::Datum;
 use domain::lenkungskreis::{Ereignis, Herkunft, Sitzung, SitzungKey};
 use maud::html;
 use serde::Deserialize;
-use store::{Actor, StoreError, StoredSitzung};
+use store::{AccountId, Actor, StoreError, StoredSitzung};
 
 use super::{PageError, encode, kommune, off_runtime};
 use crate::auth::{CurrentUser, cross_site, now};
@@ -24,6 +24,15 @@ use crate::{AppError, AppState};
 
 fn kommune_key(key: &str) -> Result<domain::KommuneKey, AppError> {
     key.parse().map_err(|_| AppError::NotFound(format!("keine Kommune {key:?}")))
+}
+
+/// A member of a city department with no department of their own: what every city member sees.
+fn city_member() -> Viewer {
+    Viewer::Account(vec![domain::access::Membership {
+        department: DepartmentKey::new("alle-aemter").expect("a valid key"),
+        kind: domain::access::DepartmentKind::Verwaltung,
+        role: domain::access::Role::Reader,
+    }])
 }
 
 /// The way to the sign-in form (coming back to `back`) for a request without session.
@@ -62,7 +71,10 @@ pub(super) async fn list_page(
         let k = kommune(&atlas, &key)?;
         let meetings = state.store.sitzungen(&kommune_key(&key)?, &viewer).map_err(AppError::internal)?;
         let departments = state.store.departments().map_err(AppError::internal)?;
-        let keepers: Vec<_> = departments.iter().filter(|d| viewer.may_edit_for(&d.key)).collect();
+        let keepers: Vec<_> = departments
+            .iter()
+            .filter(|d| d.kind == domain::access::DepartmentKind::Verwaltung && viewer.may_edit_for(&d.key))
+            .collect();
         Ok(page(
             "Lenkungskreis",
             Some((&key, &k.data.kommune.name)),
@@ -114,32 +126,30 @@ fn parse_date(text: &str) -> Result<Datum, AppError> {
     text.trim().parse().map_err(|_| AppError::BadRequest(format!("„{text}“ ist kein Kalenderdatum (JJJJ-MM-TT).")))
 }
 
-/// The meeting a step goes to: the Kommune's key, the meeting and its keeping department.
-struct Target {
-    key: String,
-    meeting: SitzungKey,
-    owner: DepartmentKey,
+/// The account behind a form that changes something: origin and form token checked before
+/// anything else happens.
+fn form_account(user: &CurrentUser, headers: &HeaderMap, csrf: &str) -> Result<AccountId, AppError> {
+    if cross_site(headers) {
+        return Err(AppError::Forbidden("Anfrage von einer fremden Seite.".into()));
+    }
+    Ok(user.check_csrf(csrf)?.account.id)
 }
 
-/// Records one step and goes back to the meeting.
+/// Records one step (a new meeting's first with its keeper) and goes back to the meeting.
 async fn record(
     state: AppState,
-    user: &CurrentUser,
-    headers: &HeaderMap,
-    csrf: &str,
-    Target { key, meeting, owner }: Target,
+    account: AccountId,
+    key: String,
+    meeting: SitzungKey,
+    new_owner: Option<DepartmentKey>,
     event: Ereignis,
 ) -> Result<Response, PageError> {
-    if cross_site(headers) {
-        return Err(AppError::Forbidden("Anfrage von einer fremden Seite.".into()).into());
-    }
-    let account = user.check_csrf(csrf)?.account.id;
     let store = Arc::clone(&state.store);
     let kommune = kommune_key(&key)?;
     let target = format!("/atlas/{key}/lenkungskreis/{}", encode(meeting.as_str()));
     off_runtime(move || {
         store
-            .record_sitzung(Actor::Account(account), &kommune, &meeting, &owner, &event, &now().1)
+            .record_sitzung(Actor::Account(account), &kommune, &meeting, new_owner.as_ref(), &event, &now().1)
             .map_err(store_error)?;
         Ok(())
     })
@@ -155,6 +165,7 @@ pub(super) async fn create(
     headers: HeaderMap,
     Form(form): Form<NewMeeting>,
 ) -> Result<Response, PageError> {
+    let account = form_account(&user, &headers, &form.csrf)?;
     let meeting: SitzungKey = form
         .sitzung
         .trim()
@@ -162,12 +173,8 @@ pub(super) async fn create(
         .map_err(|_| AppError::BadRequest(format!("Ungültige Kennung „{}“.", form.sitzung)))?;
     let owner: DepartmentKey =
         form.owner.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Amt {:?}.", form.owner)))?;
-    let known = state.store.sitzungen(&kommune_key(&key)?, &user.viewer()).map_err(AppError::internal)?;
-    if known.iter().any(|m| m.key == meeting) {
-        return Err(AppError::BadRequest(format!("Die Sitzung „{meeting}“ gibt es schon.")).into());
-    }
     let event = Ereignis::Angelegt { title: form.title.trim().to_owned(), date: parse_date(&form.date)? };
-    record(state, &user, &headers, &form.csrf, Target { key, meeting, owner }, event).await
+    record(state, account, key, meeting, Some(owner), event).await
 }
 
 /// One meeting, with proposals for its agenda and the forms to record its steps.
@@ -182,6 +189,10 @@ pub(super) async fn meeting_page(
     let viewer = user.viewer();
     let csrf = user.session.as_ref().map(|s| s.csrf.clone()).unwrap_or_default();
     let atlas = state.atlas_for(&viewer).await?;
+    // Proposals become agenda text every city member reads: they come only from what every city
+    // member may see, never from the editor's own grants or internal records.
+    let common = city_member();
+    let common_atlas = state.atlas_for(&common).await?;
     off_runtime(move || {
         let k = kommune(&atlas, &key)?;
         let kommune = kommune_key(&key)?;
@@ -196,8 +207,13 @@ pub(super) async fn meeting_page(
         let departments = state.store.departments().map_err(AppError::internal)?;
         let name_of = |d: &DepartmentKey| departments.iter().find(|x| &x.key == d).map_or(d.to_string(), |x| x.name.clone());
         let may_edit = viewer.may_edit_for(&owner);
-        let measures = state.store.massnahmen(&kommune, &viewer).map_err(AppError::internal)?;
-        let proposals = if may_edit { proposals(&state, k, &atlas, &viewer, &sitzung, &measures) } else { Vec::new() };
+        let proposals = match (may_edit, common_atlas.kommune(&key)) {
+            (true, Some(common_k)) => {
+                let measures = state.store.massnahmen(&kommune, &common).map_err(AppError::internal)?;
+                proposals(&state, common_k, &common_atlas, &common, &sitzung, &measures)
+            }
+            _ => Vec::new(),
+        };
         let base = format!("/atlas/{key}/lenkungskreis/{}", encode(meeting_key.as_str()));
         let day = sitzung.date;
         Ok(page(
@@ -402,18 +418,6 @@ pub(super) struct ItemForm {
     reference: String,
 }
 
-/// The meeting's owner as stored (later events go to it whatever the form says).
-fn owner_of(state: &AppState, key: &str, meeting: &SitzungKey, viewer: &Viewer) -> Result<DepartmentKey, AppError> {
-    state
-        .store
-        .sitzungen(&kommune_key(key)?, viewer)
-        .map_err(AppError::internal)?
-        .into_iter()
-        .find(|m| &m.key == meeting)
-        .map(|m| m.owner)
-        .ok_or_else(|| AppError::NotFound(format!("keine Sitzung {meeting}")))
-}
-
 fn meeting_key(text: &str) -> Result<SitzungKey, AppError> {
     text.parse().map_err(|_| AppError::NotFound(format!("keine Sitzung {text:?}")))
 }
@@ -427,12 +431,14 @@ pub(super) async fn add_item(
     Form(form): Form<ItemForm>,
 ) -> Result<Response, PageError> {
     let meeting = meeting_key(&meeting)?;
-    let owner = owner_of(&state, &key, &meeting, &user.viewer())?;
+    let account = form_account(&user, &headers, &form.csrf)?;
     let herkunft: Herkunft = form.herkunft.parse().map_err(|e| AppError::BadRequest(format!("{e}")))?;
-    // Only paths on this site, so an agenda item never links elsewhere.
-    let reference = Some(form.reference.trim().to_owned()).filter(|r| r.starts_with('/') && !r.starts_with("//"));
+    // Only pages of this Kommune's atlas, so an agenda item never links elsewhere.
+    let prefix = format!("/atlas/{key}/");
+    let reference =
+        Some(form.reference.trim().to_owned()).filter(|r| super::account::is_local_path(r) && r.starts_with(&prefix));
     let event = Ereignis::PunktAufgenommen { herkunft, subject: form.subject.trim().to_owned(), reference };
-    record(state, &user, &headers, &form.csrf, Target { key, meeting, owner }, event).await
+    record(state, account, key, meeting, None, event).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -465,13 +471,19 @@ pub(super) async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
     let meeting = meeting_key(&meeting)?;
+    let account = form_account(&user, &headers, &form.csrf)?;
     let viewer = user.viewer();
-    let owner = owner_of(&state, &key, &meeting, &viewer)?;
     let massnahmen = list(&form.massnahmen);
-    let known = state.store.massnahmen(&kommune_key(&key)?, &viewer).map_err(AppError::internal)?;
-    if let Some(unknown) = massnahmen.iter().find(|m| !known.iter().any(|k| k.massnahme.key.as_str() == m.as_str())) {
-        return Err(AppError::BadRequest(format!("Die Maßnahme „{unknown}“ gibt es nicht.")).into());
-    }
+    let store = Arc::clone(&state.store);
+    let (kommune, wanted) = (kommune_key(&key)?, massnahmen.clone());
+    off_runtime(move || {
+        let known = store.massnahmen(&kommune, &viewer).map_err(AppError::internal)?;
+        match wanted.iter().find(|m| !known.iter().any(|k| k.massnahme.key.as_str() == m.as_str())) {
+            Some(unknown) => Err(AppError::BadRequest(format!("Die Maßnahme „{unknown}“ gibt es nicht.")).into()),
+            None => Ok(()),
+        }
+    })
+    .await?;
     let szenarien = list(&form.szenarien)
         .iter()
         .map(|s| s.parse::<i64>().map_err(|_| AppError::BadRequest(format!("Das Szenario „{s}“ ist keine Nummer."))))
@@ -483,7 +495,7 @@ pub(super) async fn decide(
         szenarien,
         replaces: optional_index(&form.replaces, "Der ersetzte Beschluss")?,
     };
-    record(state, &user, &headers, &form.csrf, Target { key, meeting, owner }, event).await
+    record(state, account, key, meeting, None, event).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -504,19 +516,23 @@ pub(super) async fn add_task(
     Form(form): Form<TaskForm>,
 ) -> Result<Response, PageError> {
     let meeting = meeting_key(&meeting)?;
-    let owner = owner_of(&state, &key, &meeting, &user.viewer())?;
+    let account = form_account(&user, &headers, &form.csrf)?;
     let responsible: DepartmentKey =
         form.owner.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Amt {:?}.", form.owner)))?;
-    if !state.store.departments().map_err(AppError::internal)?.iter().any(|d| d.key == responsible) {
-        return Err(AppError::BadRequest(format!("Unbekanntes Amt {responsible}.")).into());
-    }
+    let store = Arc::clone(&state.store);
+    let wanted = responsible.clone();
+    off_runtime(move || match store.departments().map_err(AppError::internal)?.iter().any(|d| d.key == wanted) {
+        true => Ok(()),
+        false => Err(AppError::BadRequest(format!("Unbekanntes Amt {wanted}.")).into()),
+    })
+    .await?;
     let event = Ereignis::AufgabeVergeben {
         text: form.text.trim().to_owned(),
         owner: responsible,
         deadline: parse_date(&form.deadline)?,
         beschluss: optional_index(&form.beschluss, "Der Beschluss")?,
     };
-    record(state, &user, &headers, &form.csrf, Target { key, meeting, owner }, event).await
+    record(state, account, key, meeting, None, event).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -534,7 +550,7 @@ pub(super) async fn done(
     Form(form): Form<DoneForm>,
 ) -> Result<Response, PageError> {
     let meeting = meeting_key(&meeting)?;
-    let owner = owner_of(&state, &key, &meeting, &user.viewer())?;
+    let account = form_account(&user, &headers, &form.csrf)?;
     let event = Ereignis::AufgabeErledigt { aufgabe: form.aufgabe, date: parse_date(&today())? };
-    record(state, &user, &headers, &form.csrf, Target { key, meeting, owner }, event).await
+    record(state, account, key, meeting, None, event).await
 }

@@ -183,6 +183,7 @@ pub(super) async fn measure_page(
 ) -> Result<Markup, PageError> {
     let viewer = user.viewer();
     let csrf = user.session.as_ref().map(|s| s.csrf.clone());
+    let signed_in = user.session.is_some();
     let atlas = state.atlas_for(&viewer).await?;
     off_runtime(move || {
         let k = kommune(&atlas, &key)?;
@@ -213,7 +214,7 @@ pub(super) async fn measure_page(
                     dt { "Kosten" } dd { (x.cost.map_or("–".to_owned(), |c| format!("{} €", render::format_de(c, 2)))) }
                     dt { "Finanzierung" } dd { (x.funding) }
                     dt { "Sichtbar für" } dd { (audience_label(m.audience)) }
-                    dt { "Zuletzt gespeichert" } dd { (m.saved_at) " von " (m.saved_by) }
+                    dt { "Zuletzt gespeichert" } dd { (m.saved_at.get(..10).unwrap_or(&m.saved_at)) }
                 }
                 h2 { "Erwartete Wirkungen und ihre Überprüfung" }
                 @if x.effects.is_empty() { p { "Keine erwarteten Wirkungen eingetragen." } }
@@ -245,7 +246,10 @@ pub(super) async fn measure_page(
                         @let mine: Vec<_> = judgements.iter().filter(|j| j.urteil.effect == i).collect();
                         @if !mine.is_empty() {
                             h4 { "Urteile" }
-                            ul { @for j in &mine { li { (j.urteil.date) ": " strong { (j.urteil.befund.label()) } " – " (j.urteil.reviewer.as_str()) @if !j.urteil.comment.is_empty() { ": " (j.urteil.comment) } } } }
+                            ul { @for j in &mine { li { (j.urteil.date) ": " strong { (j.urteil.befund.label()) }
+                                // Names and reasons are for signed-in people only, as in the attention workflow.
+                                @if signed_in { " – " (j.urteil.reviewer.as_str()) @if !j.urteil.comment.is_empty() { ": " (j.urteil.comment) } }
+                            } } }
                         }
                         @if let (true, Some(csrf)) = (may_edit, csrf.as_deref()) {
                             form class="controls narrow" method="post" action=(format!("/atlas/{key}/massnahme/{}/urteil", encode(x.key.as_str()))) {

@@ -16,18 +16,24 @@ use crate::views::page;
 use crate::{AppError, AppState};
 
 /// The newest value of the indicator where the target holds (the city, or its area), with its period.
-fn current(k: &KommuneAtlas, d: &Definition, t: &Target) -> Option<(f64, Period)> {
-    let mut periods = k.indicator_periods(d);
+/// An indicator that reads no variable (one counting today's institutions, say) has no period:
+/// its value is today's.
+fn current(k: &KommuneAtlas, d: &Definition, t: &Target) -> Option<(f64, Option<Period>)> {
+    let mut periods: Vec<Option<Period>> = k.indicator_periods(d).into_iter().map(Some).collect();
     periods.reverse();
+    if periods.is_empty() {
+        periods.push(None);
+    }
     periods.into_iter().find_map(|p| {
+        let year = p.map(Period::start_year);
         let (layer, area) = match &t.area {
-            None => k.city(Some(p.start_year()))?,
+            None => k.city(year)?,
             Some((layer, area)) => {
-                let l = k.data.layer(layer.as_str(), Some(p.start_year()))?;
+                let l = k.data.layer(layer.as_str(), year)?;
                 (l, l.areas.iter().find(|a| &a.key == area)?)
             }
         };
-        k.indicator(d, layer, area, Some(p)).ok().map(|c| (c.value, p))
+        k.indicator(d, layer, area, p).ok().map(|c| (c.value, p))
     })
 }
 
@@ -63,11 +69,15 @@ pub(super) async fn goals_page(
                                         } } }
                                         td { (t.direction.label()) " " (d.map_or(t.value.to_string(), |d| value_text(d, t.value))) " bis " (t.year) br; span class="hint" { (t.source) } }
                                         @match d.and_then(|d| current(k, d, t).map(|c| (d, c))) {
-                                            Some((d, (value, period))) => { td { (value_text(d, value)) " (" (period) ")" } td { (progress_text(d, t, value)) } }
+                                            Some((d, (value, period))) => { td { (value_text(d, value)) " (" (period.map_or("heute".to_owned(), |p| p.to_string())) ")" } td { (progress_text(d, t, value)) } }
                                             None => { td { "kein Wert" } td { "–" } }
                                         }
                                         td {
-                                            @let working: Vec<_> = measures.iter().filter(|m| m.massnahme.effects.iter().any(|e| e.indicator == t.indicator.as_str())).collect();
+                                            @let working: Vec<_> = measures
+                                                .iter()
+                                                .filter(|m| m.massnahme.effects.iter().any(|e| e.indicator == t.indicator.as_str()))
+                                                .filter(|m| t.area.as_ref().is_none_or(|(layer, area)| &m.layer == layer && m.massnahme.areas.contains(area)))
+                                                .collect();
                                             @if working.is_empty() { "–" }
                                             @for (i, m) in working.iter().enumerate() {
                                                 @if i > 0 { ", " }
