@@ -455,6 +455,12 @@ const AXE_PAGES = [
   "/atlas/koeln/planung",
   "/atlas/koeln/planung/schule/111910",
   "/atlas/koeln/planung/vergleich",
+  "/atlas/koeln/angebote",
+  "/atlas/koeln/angebot/lesepaten-chorweiler",
+  "/atlas/koeln/versorgung?phase=grundschule",
+  "/atlas/koeln/ziele",
+  "/atlas/koeln/massnahmen",
+  "/anmelden",
   "/quellen",
 ];
 // The standalone HTML of the long reports (bimo report bericht), written by scripts/test beside the
