@@ -42,6 +42,8 @@ fn editable(departments: &[StoredDepartment], viewer: &Viewer) -> Vec<StoredDepa
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ListQuery {
     phase: Option<String>,
+    /// An area of the base map's layer: only the offers located in it or serving it.
+    gebiet: Option<String>,
 }
 
 fn phase_of(text: Option<&str>) -> Option<LifePhase> {
@@ -64,12 +66,28 @@ pub(super) async fn list_page(
         let departments = state.store.departments().map_err(AppError::internal)?;
         let may_add = !editable(&departments, &viewer).is_empty();
         let phase = phase_of(q.phase.as_deref());
-        let shown: Vec<&StoredAngebot> = offers.iter().filter(|o| phase.is_none_or(|p| o.angebot.phase == p)).collect();
         // The base map: the layer of the coverage analysis, or the finest layer.
         let configured = state.versorgung.iter().find(|v| v.kommune.as_str() == key).map(|v| v.layer.as_str());
         let layer = configured
             .and_then(|l| k.data.layer(l, None))
             .or_else(|| k.data.layer_versions.iter().max_by_key(|l| l.areas.len()));
+        let area = match (q.gebiet.as_deref().filter(|g| !g.is_empty()), layer) {
+            (Some(g), Some(l)) => Some(
+                l.areas
+                    .iter()
+                    .find(|a| a.key.as_str() == g)
+                    .ok_or_else(|| AppError::NotFound(format!("kein Gebiet {g:?} auf der Ebene {}", l.layer.name)))?,
+            ),
+            _ => None,
+        };
+        // An offer is in an area if it serves it, or, serving no area, if it is located in it.
+        let in_area = |o: &StoredAngebot| match area {
+            None => true,
+            Some(a) if !o.angebot.areas_served.is_empty() => o.angebot.areas_served.contains(&a.key),
+            Some(a) => o.angebot.location.zip(a.geometry.as_ref()).is_some_and(|(p, g)| geo::Contains::contains(g, &p)),
+        };
+        let shown: Vec<&StoredAngebot> =
+            offers.iter().filter(|o| phase.is_none_or(|p| o.angebot.phase == p) && in_area(o)).collect();
         let areas: Vec<render::MapArea<'_>> = layer
             .map(|l| {
                 l.areas
@@ -104,7 +122,7 @@ pub(super) async fn list_page(
                 })
             })
             .collect();
-        let title = format!("Angebote in {}", k.data.kommune.name);
+        let title = format!("Angebote in {}", area.map_or(&k.data.kommune.name, |a| &a.name));
         let map = render::point_map(&render::PointMapSpec {
             title: &title,
             areas,
@@ -137,6 +155,12 @@ pub(super) async fn list_page(
                         option value="" { "alle" }
                         @for p in LifePhase::ALL { option value=(p.as_str()) selected[phase == Some(p)] { (p.label()) } }
                     } }
+                    @if let Some(l) = layer {
+                        label { (l.layer.name) select name="gebiet" {
+                            option value="" { "alle" }
+                            @for a in &l.areas { option value=(a.key) selected[area.is_some_and(|x| x.key == a.key)] { (a.name) } }
+                        } }
+                    }
                     button type="submit" { "Anzeigen" }
                 }
                 div class="mapwrap" {

@@ -76,6 +76,18 @@ async fn the_keeping_department_saves_offers_and_others_may_not() {
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let list = get_as(&state, None, "/atlas/testdorf/angebote").await;
     assert!(list.body.contains("Lesepaten am Hafen"), "{}", list.body);
+    // Per Quartier: the offer lies in Quartier 1 and serves no named area.
+    let config =
+        import::parse_versorgung("[versorgung]\nkommune = \"testdorf\"\nebene = \"quartier\"\n", "v.toml").unwrap();
+    let per_area = state.clone().with_versorgung(vec![config]);
+    assert!(get_as(&per_area, None, "/atlas/testdorf/angebote?gebiet=1").await.body.contains("Lesepaten am Hafen"));
+    let other = get_as(&per_area, None, "/atlas/testdorf/angebote?gebiet=2").await;
+    assert!(
+        other.body.contains("Angebote in Neustadt") && !other.body.contains("Lesepaten am Hafen"),
+        "{}",
+        other.body
+    );
+    assert_eq!(get_as(&per_area, None, "/atlas/testdorf/angebote?gebiet=9").await.status, StatusCode::NOT_FOUND);
     let page = get_as(&state, None, "/atlas/testdorf/angebot/lesepaten").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Angebot zurückziehen"), "the public does not edit");
