@@ -152,6 +152,25 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// A department's current grant on a record (an offer, a measure) of another department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordGrant {
+    /// The department it is granted to.
+    pub department: DepartmentKey,
+    /// What the grant allows.
+    pub permission: Permission,
+}
+
+/// A record seen as a release, so that records and releases follow one set of rules.
+fn as_release(audience: Audience, owner: &DepartmentKey, grants: &[RecordGrant]) -> (ReleaseAccess, Vec<Grant>) {
+    let id = ReleaseId(0);
+    let grants = grants
+        .iter()
+        .map(|g| Grant { release: id, department: g.department.clone(), permission: g.permission })
+        .collect();
+    (ReleaseAccess { id, audience, owner: Some(owner.clone()) }, grants)
+}
+
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Viewer {
@@ -238,9 +257,22 @@ impl Viewer {
     }
 
     /// Whether this viewer may see a record (an offer, a measure) that `owner` keeps for
-    /// `audience`: the tiers as for a release owned by `owner`, without grants.
-    pub fn may_read_record(&self, audience: Audience, owner: &DepartmentKey) -> bool {
-        self.may_read(&ReleaseAccess { id: ReleaseId(0), audience, owner: Some(owner.clone()) }, &[])
+    /// `audience`, with the grants the owner gave on it: the same rules as for a release.
+    pub fn may_read_record(&self, audience: Audience, owner: &DepartmentKey, grants: &[RecordGrant]) -> bool {
+        let (record, grants) = as_release(audience, owner, grants);
+        self.may_read(&record, &grants)
+    }
+
+    /// Whether this viewer may change a record `owner` keeps: an editor or admin of the owner, or of
+    /// a department with an edit grant on it.
+    pub fn may_edit_record(&self, owner: &DepartmentKey, grants: &[RecordGrant]) -> bool {
+        let (record, grants) = as_release(Audience::Internal, owner, grants);
+        self.may_edit(&record, &grants)
+    }
+
+    /// Whether this viewer is an admin of `department` (and so grants its records to others).
+    pub fn administers(&self, department: &DepartmentKey) -> bool {
+        self.member_of(department) == Some(Role::Admin)
     }
 
     /// Whether this viewer may create and change the records `owner` keeps: an editor or admin there.
@@ -338,14 +370,22 @@ mod tests {
     fn records_follow_the_tiers_and_editors_change_their_departments_records() {
         let v = |key: &str, role| Viewer::Account(vec![member(key, DepartmentKind::Verwaltung, role)]);
         let owner = dept("traeger");
-        assert!(Viewer::Anonymous.may_read_record(Audience::Public, &owner));
-        assert!(!Viewer::Anonymous.may_read_record(Audience::Partner, &owner));
-        assert!(v("schule", Role::Reader).may_read_record(Audience::Partner, &owner));
-        assert!(!v("schule", Role::Admin).may_read_record(Audience::Internal, &owner));
-        assert!(v("traeger", Role::Reader).may_read_record(Audience::Internal, &owner));
+        assert!(Viewer::Anonymous.may_read_record(Audience::Public, &owner, &[]));
+        assert!(!Viewer::Anonymous.may_read_record(Audience::Partner, &owner, &[]));
+        assert!(v("schule", Role::Reader).may_read_record(Audience::Partner, &owner, &[]));
+        assert!(!v("schule", Role::Admin).may_read_record(Audience::Internal, &owner, &[]));
+        assert!(v("traeger", Role::Reader).may_read_record(Audience::Internal, &owner, &[]));
         assert!(v("traeger", Role::Editor).may_edit_for(&owner));
         assert!(!v("traeger", Role::Reader).may_edit_for(&owner));
         assert!(!v("schule", Role::Admin).may_edit_for(&owner));
+        // Grants on a record work as on a release: read lets see, edit lets an editor change.
+        let read = [RecordGrant { department: dept("schule"), permission: Permission::Read }];
+        let edit = [RecordGrant { department: dept("schule"), permission: Permission::Edit }];
+        assert!(v("schule", Role::Reader).may_read_record(Audience::Internal, &owner, &read));
+        assert!(!v("schule", Role::Editor).may_edit_record(&owner, &read));
+        assert!(v("schule", Role::Editor).may_edit_record(&owner, &edit));
+        assert!(!v("schule", Role::Reader).may_edit_record(&owner, &edit));
+        assert!(v("traeger", Role::Editor).may_edit_record(&owner, &[]));
     }
 
     #[test]

@@ -37,7 +37,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use access::{AccountId, AuditEntry, NewAccount, SessionAccount, StoredAccount, StoredDepartment};
 pub use attention::{AreaReview, RecordedReviewEvent, ReviewSubject};
-pub use management::{Actor, NewAngebot, StoredAngebot, StoredMassnahme, StoredUrteil};
+pub use management::{Actor, NewAngebot, RecordKind, RecordRef, StoredAngebot, StoredMassnahme, StoredUrteil};
 pub use meeting::{RecordedEreignis, StoredSitzung};
 pub use read::{
     InstitutionRecord, KommuneData, LayerVersion, Snapshot, StoredCrosswalk, StoredInstitutionObservation,

@@ -6,7 +6,7 @@
 //! writes its audit entry with the versions before and after in the same transaction. The entered
 //! draft is kept as JSON and parsed again on every read.
 
-use domain::access::{DepartmentKey, Viewer};
+use domain::access::{DepartmentKey, Permission, RecordGrant, Viewer};
 use domain::angebot::{Angebot, AngebotDraft};
 use domain::attention::{Datum, Person};
 use domain::massnahme::{Befund, Massnahme, MassnahmeDraft, Urteil, WirkungDraft};
@@ -181,16 +181,93 @@ fn massnahme_draft(json: &str) -> Result<MassnahmeDraft, StoreError> {
 
 /// The acting account's login after checking that it may change `owner`'s records.
 pub(crate) fn check_actor(conn: &Connection, actor: Actor, owner: &DepartmentKey) -> Result<String, StoreError> {
+    check_record_actor(conn, actor, owner, &[])
+}
+
+/// The acting account's login after checking that it may change a record `owner` keeps with
+/// these grants on it.
+fn check_record_actor(
+    conn: &Connection,
+    actor: Actor,
+    owner: &DepartmentKey,
+    grants: &[RecordGrant],
+) -> Result<String, StoreError> {
     match actor {
         Actor::System => Ok("system".to_owned()),
         Actor::Account(id) => {
             let account = crate::access::account_by_id(conn, id)?;
-            if account.disabled || !account.viewer().may_edit_for(owner) {
-                return Err(StoreError::Forbidden("only editors and admins of the department change its records"));
+            if account.disabled || !account.viewer().may_edit_record(owner, grants) {
+                return Err(StoreError::Forbidden(
+                    "only editors and admins of the department, or of one it granted edit, change its records",
+                ));
             }
             Ok(account.login)
         }
     }
+}
+
+/// One offer or measure of a Kommune, by key.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordRef<'a> {
+    /// The Kommune.
+    pub kommune: &'a KommuneKey,
+    /// Offer or measure.
+    pub kind: RecordKind,
+    /// Its key.
+    pub key: &'a str,
+}
+
+/// What kind of record a grant is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// A support offer.
+    Angebot,
+    /// A measure.
+    Massnahme,
+}
+
+impl RecordKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Angebot => "angebot",
+            RecordKind::Massnahme => "massnahme",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            RecordKind::Angebot => "angebot_version",
+            RecordKind::Massnahme => "massnahme_version",
+        }
+    }
+}
+
+/// The current grants on a record.
+fn record_grants(
+    conn: &Connection,
+    kommune: &KommuneKey,
+    kind: RecordKind,
+    key: &str,
+) -> Result<Vec<RecordGrant>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT g.department, g.permission FROM record_grant_event g
+         WHERE g.kommune = ?1 AND g.kind = ?2 AND g.key = ?3 AND g.permission <> 'none'
+           AND g.id = (SELECT max(id) FROM record_grant_event h
+                       WHERE h.kommune = g.kommune AND h.kind = g.kind AND h.key = g.key AND h.department = g.department)
+         ORDER BY g.department",
+    )?;
+    let rows = stmt.query_map(params![kommune.as_str(), kind.as_str(), key], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (department, permission) = row?;
+        out.push(RecordGrant {
+            department: department.parse().map_err(|e| corrupt("record_grant_event", e))?,
+            permission: permission.parse().map_err(|e| corrupt("record_grant_event", e))?,
+        });
+    }
+    Ok(out)
 }
 
 fn ensure_kommune_and_department(
@@ -241,7 +318,8 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_kommune_and_department(&tx, kommune, owner)?;
-        let login = check_actor(&tx, actor, owner)?;
+        let grants = record_grants(&tx, kommune, RecordKind::Angebot, angebot.key.as_str())?;
+        let login = check_record_actor(&tx, actor, owner, &grants)?;
         let before = newest(&tx, "angebot_version", kommune, angebot.key.as_str())?;
         if let Some((previous_owner, _, _)) = &before
             && previous_owner != owner.as_str()
@@ -286,7 +364,8 @@ impl Store {
             return Err(StoreError::UnknownRecord(format!("angebot {key}")));
         };
         let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("angebot_version", e))?;
-        let login = check_actor(&tx, actor, &owner)?;
+        let grants = record_grants(&tx, kommune, RecordKind::Angebot, key)?;
+        let login = check_record_actor(&tx, actor, &owner, &grants)?;
         tx.execute(
             "INSERT INTO angebot_version (kommune, key, owner, audience, example, draft, withdrawn, actor, at)
              SELECT kommune, key, owner, audience, example, draft, 1, ?3, ?4 FROM angebot_version
@@ -304,6 +383,61 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Grants `department` read or edit on an offer or measure, or revokes its grant (`None`), if the
+    /// acting account is an admin of the department that keeps the record; otherwise
+    /// [`StoreError::Forbidden`] and nothing is stored.
+    pub fn grant_record(
+        &self,
+        actor: AccountId,
+        RecordRef { kommune, kind, key }: RecordRef<'_>,
+        department: &DepartmentKey,
+        permission: Option<Permission>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some((owner, _, _)) = newest(&tx, kind.table(), kommune, key)? else {
+            return Err(StoreError::UnknownRecord(format!("{} {key}", kind.as_str())));
+        };
+        let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("record_grant_event", e))?;
+        let account = crate::access::account_by_id(&tx, actor)?;
+        let record = domain::access::ReleaseAccess {
+            id: domain::ReleaseId(0),
+            audience: Audience::Internal,
+            owner: Some(owner.clone()),
+        };
+        if account.disabled || !account.viewer().may_grant(&record) {
+            return Err(StoreError::Forbidden("only an admin of the keeping department grants access to a record"));
+        }
+        if !crate::access::department_exists(&tx, department)? {
+            return Err(StoreError::UnknownDepartment(department.clone()));
+        }
+        if department == &owner {
+            return Err(StoreError::Forbidden("the keeping department needs no grant"));
+        }
+        let before = record_grants(&tx, kommune, kind, key)?
+            .into_iter()
+            .find(|g| &g.department == department)
+            .map(|g| g.permission);
+        let text = |p: Option<Permission>| p.map_or("none", Permission::as_str);
+        tx.execute(
+            "INSERT INTO record_grant_event (kommune, kind, key, department, permission, account, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![kommune.as_str(), kind.as_str(), key, department.as_str(), text(permission), actor.0, at],
+        )?;
+        let subject = format!("{} {kommune}/{key} for department {department}", kind.as_str());
+        crate::access::audit(&tx, at, &account.login, "grant", &subject, Some(text(before)), Some(text(permission)))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The current grants on an offer or measure.
+    pub fn record_grants(
+        &self,
+        RecordRef { kommune, kind, key }: RecordRef<'_>,
+    ) -> Result<Vec<RecordGrant>, StoreError> {
+        record_grants(&self.conn(), kommune, kind, key)
     }
 
     /// Whether the Kommune has any release (records of offers, measures and meetings need one).
@@ -341,7 +475,7 @@ impl Store {
     fn offers(&self, kommune: &KommuneKey, viewer: Option<&Viewer>) -> Result<Vec<StoredAngebot>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT v.id, v.owner, v.audience, v.example, v.draft, v.actor, v.at FROM angebot_version v
+            "SELECT v.id, v.owner, v.audience, v.example, v.draft, v.actor, v.at, v.key FROM angebot_version v
              WHERE v.kommune = ?1 AND v.withdrawn = 0
                AND v.id = (SELECT max(id) FROM angebot_version w WHERE w.kommune = v.kommune AND w.key = v.key)
              ORDER BY v.key",
@@ -355,14 +489,17 @@ impl Store {
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (version, owner, audience, example, draft, saved_by, saved_at) = row?;
+            let (version, owner, audience, example, draft, saved_by, saved_at, key) = row?;
             let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("angebot_version", e))?;
             let audience: Audience = audience.parse().map_err(|e| corrupt("angebot_version", e))?;
-            if viewer.is_some_and(|v| !v.may_read_record(audience, &owner)) {
+            if let Some(v) = viewer
+                && !v.may_read_record(audience, &owner, &record_grants(&conn, kommune, RecordKind::Angebot, &key)?)
+            {
                 continue;
             }
             let angebot = Angebot::from_draft(&angebot_draft(&draft)?)
@@ -387,13 +524,14 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let owner = &massnahme.lead;
         ensure_kommune_and_department(&tx, kommune, owner)?;
-        let login = check_actor(&tx, actor, owner)?;
+        let grants = record_grants(&tx, kommune, RecordKind::Massnahme, massnahme.key.as_str())?;
+        let login = check_record_actor(&tx, actor, owner, &grants)?;
         let before = newest(&tx, "massnahme_version", kommune, massnahme.key.as_str())?;
         if let Some((previous, _, _)) = &before
             && previous != owner.as_str()
         {
             let previous: DepartmentKey = previous.parse().map_err(|e| corrupt("massnahme_version", e))?;
-            check_actor(&tx, actor, &previous)?;
+            check_record_actor(&tx, actor, &previous, &grants)?;
         }
         let draft = massnahme_json(&massnahme.draft());
         tx.execute(
@@ -438,7 +576,7 @@ impl Store {
     fn measures(&self, kommune: &KommuneKey, viewer: Option<&Viewer>) -> Result<Vec<StoredMassnahme>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT v.id, v.owner, v.audience, v.layer, v.draft, v.actor, v.at FROM massnahme_version v
+            "SELECT v.id, v.owner, v.audience, v.layer, v.draft, v.actor, v.at, v.key FROM massnahme_version v
              WHERE v.kommune = ?1 AND v.withdrawn = 0
                AND v.id = (SELECT max(id) FROM massnahme_version w WHERE w.kommune = v.kommune AND w.key = v.key)
              ORDER BY v.key",
@@ -452,14 +590,17 @@ impl Store {
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (version, owner, audience, layer, draft, saved_by, saved_at) = row?;
+            let (version, owner, audience, layer, draft, saved_by, saved_at, key) = row?;
             let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
             let audience: Audience = audience.parse().map_err(|e| corrupt("massnahme_version", e))?;
-            if viewer.is_some_and(|v| !v.may_read_record(audience, &owner)) {
+            if let Some(v) = viewer
+                && !v.may_read_record(audience, &owner, &record_grants(&conn, kommune, RecordKind::Massnahme, &key)?)
+            {
                 continue;
             }
             // Indicators were checked against the catalogue when saved; a later catalogue does not
@@ -488,7 +629,8 @@ impl Store {
             return Err(StoreError::UnknownRecord(format!("massnahme {key}")));
         };
         let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
-        let login = check_actor(&tx, actor, &owner)?;
+        let grants = record_grants(&tx, kommune, RecordKind::Massnahme, key)?;
+        let login = check_record_actor(&tx, actor, &owner, &grants)?;
         let effects = massnahme_draft(&draft)?.effects;
         let Some(effect) = effects.get(urteil.effect) else {
             return Err(StoreError::UnknownRecord(format!("effect {} of massnahme {key}", urteil.effect)));

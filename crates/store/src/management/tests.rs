@@ -1,4 +1,4 @@
-use domain::access::{DepartmentKind, Role};
+use domain::access::{DepartmentKind, Permission, Role};
 use domain::angebot::AngebotDraft;
 use domain::massnahme::{Befund, MassnahmeDraft, Urteil, WirkungDraft};
 use domain::{Kommune, Provenance};
@@ -226,4 +226,69 @@ fn judgements_stay_with_their_effect_when_effects_are_reordered() {
     assert_eq!(store.urteile(&kommune(), "m-1").unwrap()[0].urteil.effect, 0, "still on the effect on b");
     save(&with(vec![effect("a")])).unwrap();
     assert!(store.urteile(&kommune(), "m-1").unwrap().is_empty(), "the effect on b is gone");
+}
+
+#[test]
+fn the_keeping_department_grants_its_records_to_another() {
+    let (store, tina, _) = store();
+    let account = |login: &str, department: &str, role| {
+        let id = store
+            .add_account(
+                &NewAccount { login: login.into(), name: login.into(), password_hash: "h".into() },
+                "system",
+                AT,
+            )
+            .unwrap();
+        store.set_membership(login, &department.parse().unwrap(), Some(role), "system", AT).unwrap();
+        id
+    };
+    let anja = account("anja", "traeger", Role::Admin);
+    let sofie = account("sofie", "soziales", Role::Editor);
+    let draft = new(angebot("c", "Intern"), traeger(), Audience::Internal, false);
+    store.save_angebot(Actor::Account(tina), &kommune(), &draft, AT).unwrap();
+    let sofie_viewer = || store.account("sofie").unwrap().unwrap().viewer();
+    assert!(store.angebote(&kommune(), &sofie_viewer()).unwrap().is_empty());
+    let soziales: DepartmentKey = "soziales".parse().unwrap();
+    assert!(matches!(
+        store.grant_record(
+            tina,
+            RecordRef { kommune: &kommune(), kind: RecordKind::Angebot, key: "c" },
+            &soziales,
+            Some(Permission::Edit),
+            AT
+        ),
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(store.save_angebot(Actor::Account(sofie), &kommune(), &draft, AT), Err(StoreError::Forbidden(_))));
+    store
+        .grant_record(
+            anja,
+            RecordRef { kommune: &kommune(), kind: RecordKind::Angebot, key: "c" },
+            &soziales,
+            Some(Permission::Edit),
+            AT,
+        )
+        .unwrap();
+    assert_eq!(store.angebote(&kommune(), &sofie_viewer()).unwrap().len(), 1, "granted: seen");
+    let changed = new(angebot("c", "Intern, ergänzt"), traeger(), Audience::Internal, false);
+    store.save_angebot(Actor::Account(sofie), &kommune(), &changed, AT).unwrap();
+    store
+        .grant_record(anja, RecordRef { kommune: &kommune(), kind: RecordKind::Angebot, key: "c" }, &soziales, None, AT)
+        .unwrap();
+    assert!(store.angebote(&kommune(), &sofie_viewer()).unwrap().is_empty(), "revoked");
+    assert!(matches!(
+        store.grant_record(
+            anja,
+            RecordRef { kommune: &kommune(), kind: RecordKind::Angebot, key: "fehlt" },
+            &soziales,
+            Some(Permission::Read),
+            AT
+        ),
+        Err(StoreError::UnknownRecord(_))
+    ));
+    let log = store.audit_log(1).unwrap();
+    assert_eq!(
+        (log[0].action.as_str(), log[0].before.as_deref(), log[0].after.as_deref()),
+        ("grant", Some("edit"), Some("none"))
+    );
 }

@@ -309,6 +309,7 @@ pub(super) async fn offer_page(
 ) -> Result<Markup, PageError> {
     let viewer = user.viewer();
     let csrf = user.session.as_ref().map(|s| s.csrf.clone());
+    let user_signed_in = user.session.is_some();
     let atlas = state.atlas_for(&viewer).await?;
     off_runtime(move || {
         let k = kommune(&atlas, &key)?;
@@ -317,8 +318,26 @@ pub(super) async fn offer_page(
             .into_iter()
             .find(|o| o.angebot.key.as_str() == offer)
             .ok_or_else(|| AppError::NotFound(format!("kein Angebot {offer:?}")))?;
-        let owners = editable(&state.store.departments().map_err(AppError::internal)?, &viewer);
-        let may_edit = viewer.may_edit_for(&o.owner);
+        let departments = state.store.departments().map_err(AppError::internal)?;
+        let grants = state
+            .store
+            .record_grants(store::RecordRef {
+                kommune: &kommune_key(&key)?,
+                kind: store::RecordKind::Angebot,
+                key: o.angebot.key.as_str(),
+            })
+            .map_err(AppError::internal)?;
+        let may_edit = viewer.may_edit_record(&o.owner, &grants);
+        // The offer stays with its keeper: the form offers the keeper, whoever edits.
+        let owners: Vec<StoredDepartment> = departments.iter().filter(|d| d.key == o.owner).cloned().collect();
+        let grant_form = (viewer.administers(&o.owner)).then_some(csrf.as_deref()).flatten();
+        let grants_section = super::freigabe::section(
+            &format!("/atlas/{key}/angebot/{}/freigabe", encode(o.angebot.key.as_str())),
+            &grants,
+            &departments,
+            &o.owner,
+            grant_form,
+        );
         let a = &o.angebot;
         Ok(page(
             &a.title,
@@ -340,6 +359,7 @@ pub(super) async fn offer_page(
                     dt { "Sichtbar für" } dd { (audience_label(o.audience)) }
                     dt { "Zuletzt gespeichert" } dd { (o.saved_at.get(..10).unwrap_or(&o.saved_at)) }
                 }
+                @if user_signed_in { (grants_section) }
                 p { a href=(format!("/atlas/{key}/angebote")) { "Alle Angebote" } }
                 @if let (true, Some(csrf)) = (may_edit, csrf.as_deref()) {
                     details {
@@ -398,12 +418,16 @@ pub(super) async fn save(
     off_runtime(move || {
         let k = kommune(&atlas, &key)?;
         let kommune = kommune_key(&key)?;
-        let owners = editable(&state.store.departments().map_err(AppError::internal)?, &viewer);
         let owner: DepartmentKey =
             form.owner.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Amt {:?}.", form.owner)))?;
-        if !viewer.may_edit_for(&owner) {
-            return Err(AppError::Forbidden("Angebote eines Amts oder Trägers pflegen nur dessen Bearbeiterinnen und Bearbeiter.".into()).into());
-        }
+        // The store decides who may save (the keeper's editors, or a department granted edit).
+        let owners: Vec<StoredDepartment> = state
+            .store
+            .departments()
+            .map_err(AppError::internal)?
+            .into_iter()
+            .filter(|d| d.key == owner || viewer.may_edit_for(&d.key))
+            .collect();
         let audience: Audience =
             form.audience.parse().map_err(|_| AppError::BadRequest(format!("Unbekannte Stufe {:?}.", form.audience)))?;
         let form_example = form.example.is_some();

@@ -193,7 +193,19 @@ pub(super) async fn measure_page(
             .ok_or_else(|| AppError::NotFound(format!("keine Maßnahme {measure:?}")))?;
         let judgements = state.store.urteile(&kommune_key(&key)?, &measure).map_err(AppError::internal)?;
         let departments = state.store.departments().map_err(AppError::internal)?;
-        let may_edit = viewer.may_edit_for(&m.massnahme.lead);
+        let grants = state
+            .store
+            .record_grants(store::RecordRef { kommune: &kommune_key(&key)?, kind: store::RecordKind::Massnahme, key: &measure })
+            .map_err(AppError::internal)?;
+        let may_edit = viewer.may_edit_record(&m.massnahme.lead, &grants);
+        let grant_form = viewer.administers(&m.massnahme.lead).then_some(csrf.as_deref()).flatten();
+        let grants_section = super::freigabe::section(
+            &format!("/atlas/{key}/massnahme/{}/freigabe", encode(&measure)),
+            &grants,
+            &departments,
+            &m.massnahme.lead,
+            grant_form,
+        );
         let x = &m.massnahme;
         let lead = departments.iter().find(|d| d.key == x.lead).map_or(x.lead.to_string(), |d| d.name.clone());
         Ok(page(
@@ -267,14 +279,25 @@ pub(super) async fn measure_page(
                 @if let (true, Some(csrf)) = (may_edit, csrf.as_deref()) {
                     details {
                         summary { "Steckbrief bearbeiten" }
-                        (measure_form(&key, k, &x.draft(), m.layer.as_str(), m.audience, &editable(&departments, &viewer), csrf, &[]))
+                        (measure_form(&key, k, &x.draft(), m.layer.as_str(), m.audience, &leads_for(&departments, &viewer, &x.lead), csrf, &[]))
                     }
                 }
+                @if signed_in { (grants_section) }
                 p { a href=(format!("/atlas/{key}/massnahmen")) { "Alle Maßnahmen" } }
             },
         ))
     })
     .await
+}
+
+/// The departments a measure's form offers as lead: those the viewer edits for, and the current
+/// lead (a department granted edit keeps the lead as it is).
+fn leads_for(
+    departments: &[StoredDepartment],
+    viewer: &Viewer,
+    lead: &domain::access::DepartmentKey,
+) -> Vec<StoredDepartment> {
+    departments.iter().filter(|d| &d.key == lead || viewer.may_edit_for(&d.key)).cloned().collect()
 }
 
 fn editable(departments: &[StoredDepartment], viewer: &Viewer) -> Vec<StoredDepartment> {
@@ -452,7 +475,11 @@ pub(super) async fn save(
     let atlas = state.atlas_for(&viewer).await?;
     off_runtime(move || {
         let k = kommune(&atlas, &key)?;
-        let leads = editable(&state.store.departments().map_err(AppError::internal)?, &viewer);
+        let departments = state.store.departments().map_err(AppError::internal)?;
+        let leads = match form.text("lead").parse::<domain::access::DepartmentKey>() {
+            Ok(lead) => leads_for(&departments, &viewer, &lead),
+            Err(_) => editable(&departments, &viewer),
+        };
         let layer: LayerKey = form.layer.parse().map_err(|_| AppError::BadRequest(format!("Unbekannte Ebene {:?}.", form.layer)))?;
         if k.data.layer(layer.as_str(), None).is_none() {
             return Err(AppError::BadRequest(format!("Unbekannte Ebene {layer}.")).into());

@@ -6,6 +6,7 @@
 
 mod account;
 mod angebote;
+mod freigabe;
 mod indicators;
 mod lenkungskreis;
 mod map;
@@ -59,6 +60,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/angebote/neu", get(angebote::new_page))
         .route("/atlas/{kommune}/angebot/{angebot}", get(angebote::offer_page))
         .route("/atlas/{kommune}/angebot/{angebot}/zurueckziehen", post(angebote::withdraw))
+        .route("/atlas/{kommune}/angebot/{angebot}/freigabe", post(freigabe::offer))
         .route("/atlas/{kommune}/versorgung", get(angebote::coverage_page))
         .route("/atlas/{kommune}/ziele", get(ziele::goals_page))
         .route("/atlas/{kommune}/lenkungskreis", get(lenkungskreis::list_page).post(lenkungskreis::create))
@@ -71,6 +73,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/massnahmen/neu", get(massnahmen::new_page))
         .route("/atlas/{kommune}/massnahme/{massnahme}", get(massnahmen::measure_page))
         .route("/atlas/{kommune}/massnahme/{massnahme}/urteil", post(massnahmen::judge))
+        .route("/atlas/{kommune}/massnahme/{massnahme}/freigabe", post(freigabe::measure))
         .route("/atlas/{kommune}/planung", get(planning::plan_page))
         .route("/atlas/{kommune}/planung/schule/{school}", get(planning::school_page))
         .route("/atlas/{kommune}/planung/vergleich", get(planning::comparison_page))

@@ -155,3 +155,59 @@ async fn the_coverage_analysis_ranks_the_quartier_without_places() {
     assert!(gaps.contains("<td class=\"num\">7,7</td>"), "{gaps}");
     assert_eq!(get_as(&state, None, "/atlas/testdorf/versorgung?phase=kita").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_keeper_grants_an_internal_offer_to_another_department() {
+    let (store, state) = fixture();
+    store
+        .set_membership("traeger", &"traeger".parse().unwrap(), Some(domain::access::Role::Admin), "system", "t")
+        .unwrap();
+    let traeger = sign_in(&state, "traeger").await;
+    let cookie = format!("bimo_sitzung={traeger}");
+    let csrf = csrf_in(&get_as(&state, Some(&traeger), "/atlas/testdorf/angebote/neu").await.body);
+    post_as(&state, &cookie, "/atlas/testdorf/angebote", &form(&csrf, "traeger", "internal", &[])).await;
+    let leser = sign_in(&state, "soziales-leser").await;
+    assert_eq!(get_as(&state, Some(&leser), "/atlas/testdorf/angebot/lesepaten").await.status, StatusCode::NOT_FOUND);
+    // Only the keeper's admin grants; the form is on the offer's page.
+    let page = get_as(&state, Some(&traeger), "/atlas/testdorf/angebot/lesepaten").await;
+    assert!(page.body.contains("/atlas/testdorf/angebot/lesepaten/freigabe"), "{}", page.body);
+    let granted = post_as(
+        &state,
+        &cookie,
+        "/atlas/testdorf/angebot/lesepaten/freigabe",
+        &format!("csrf={csrf}&department=soziales&permission=edit"),
+    )
+    .await;
+    assert_eq!(granted.status, StatusCode::SEE_OTHER);
+    let seen = get_as(&state, Some(&leser), "/atlas/testdorf/angebot/lesepaten").await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("Freigegeben für: Amt für Soziales (Bearbeiten)"), "{}", seen.body);
+    assert!(!seen.body.contains("Angebot bearbeiten"), "a reader of the grantee reads only");
+    // An editor of the grantee changes the offer; it stays with its keeper.
+    let admin = sign_in(&state, "soziales-admin").await;
+    let edit = get_as(&state, Some(&admin), "/atlas/testdorf/angebot/lesepaten").await;
+    assert!(edit.body.contains("Angebot bearbeiten"));
+    let token = csrf_in(&edit.body);
+    let saved = post_as(
+        &state,
+        &format!("bimo_sitzung={admin}"),
+        "/atlas/testdorf/angebote",
+        &form(&token, "traeger", "internal", &[("capacity", "12")]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let offers = store.all_angebote(&"testdorf".parse().unwrap()).unwrap();
+    assert_eq!(
+        (offers[0].angebot.capacity, offers[0].owner.as_str(), offers[0].saved_by.as_str()),
+        (Some(12), "traeger", "soziales-admin")
+    );
+    // The grantee's admin may not pass the grant on.
+    let passed = post_as(
+        &state,
+        &format!("bimo_sitzung={admin}"),
+        "/atlas/testdorf/angebot/lesepaten/freigabe",
+        &format!("csrf={token}&department=jugend&permission=read"),
+    )
+    .await;
+    assert_eq!(passed.status, StatusCode::FORBIDDEN);
+}
