@@ -242,6 +242,60 @@ impl RecordKind {
     }
 }
 
+/// The current version of a record, not withdrawn, as the store keeps it.
+struct CurrentVersion {
+    version: i64,
+    owner: DepartmentKey,
+    audience: Audience,
+    /// The kind's own column as text: an offer's example flag (`0`, `1`), a measure's layer.
+    extra: String,
+    draft: String,
+    saved_by: String,
+    saved_at: String,
+}
+
+/// The current versions of a kind's records of a Kommune, by key, that `viewer` may see (all without
+/// a viewer).
+fn current_versions(
+    conn: &Connection,
+    kind: RecordKind,
+    kommune: &KommuneKey,
+    viewer: Option<&Viewer>,
+) -> Result<Vec<CurrentVersion>, StoreError> {
+    let (table, extra) = match kind {
+        RecordKind::Angebot => ("angebot_version", "example"),
+        RecordKind::Massnahme => ("massnahme_version", "layer"),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT v.id, v.owner, v.audience, CAST(v.{extra} AS TEXT), v.draft, v.actor, v.at, v.key FROM {table} v
+         WHERE v.kommune = ?1 AND v.withdrawn = 0
+           AND v.id = (SELECT max(id) FROM {table} w WHERE w.kommune = v.kommune AND w.key = v.key)
+         ORDER BY v.key"
+    ))?;
+    let mut rows = stmt.query([kommune.as_str()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let owner: DepartmentKey = r.get::<_, String>(1)?.parse().map_err(|e| corrupt(table, e))?;
+        let audience: Audience = r.get::<_, String>(2)?.parse().map_err(|e| corrupt(table, e))?;
+        let key: String = r.get(7)?;
+        if let Some(v) = viewer
+            && !v.may_read_record(audience, &owner, &record_grants(conn, kommune, kind, &key)?)
+        {
+            continue;
+        }
+        out.push(CurrentVersion {
+            version: r.get(0)?,
+            owner,
+            audience,
+            extra: r.get(3)?,
+            draft: r.get(4)?,
+            saved_by: r.get(5)?,
+            saved_at: r.get(6)?,
+        });
+    }
+    Ok(out)
+}
+
 /// The current grants on a record.
 fn record_grants(
     conn: &Connection,
@@ -474,39 +528,22 @@ impl Store {
 
     fn offers(&self, kommune: &KommuneKey, viewer: Option<&Viewer>) -> Result<Vec<StoredAngebot>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT v.id, v.owner, v.audience, v.example, v.draft, v.actor, v.at, v.key FROM angebot_version v
-             WHERE v.kommune = ?1 AND v.withdrawn = 0
-               AND v.id = (SELECT max(id) FROM angebot_version w WHERE w.kommune = v.kommune AND w.key = v.key)
-             ORDER BY v.key",
-        )?;
-        let rows = stmt.query_map([kommune.as_str()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (version, owner, audience, example, draft, saved_by, saved_at, key) = row?;
-            let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("angebot_version", e))?;
-            let audience: Audience = audience.parse().map_err(|e| corrupt("angebot_version", e))?;
-            if let Some(v) = viewer
-                && !v.may_read_record(audience, &owner, &record_grants(&conn, kommune, RecordKind::Angebot, &key)?)
-            {
-                continue;
-            }
-            let angebot = Angebot::from_draft(&angebot_draft(&draft)?)
-                .map_err(|p| corrupt("angebot_version", format!("{} problems, first: {:?}", p.len(), p.first())))?;
-            out.push(StoredAngebot { angebot, owner, audience, example: example != 0, version, saved_by, saved_at });
-        }
-        Ok(out)
+        current_versions(&conn, RecordKind::Angebot, kommune, viewer)?
+            .into_iter()
+            .map(|v| {
+                let angebot = Angebot::from_draft(&angebot_draft(&v.draft)?)
+                    .map_err(|p| corrupt("angebot_version", format!("{} problems, first: {:?}", p.len(), p.first())))?;
+                Ok(StoredAngebot {
+                    angebot,
+                    owner: v.owner,
+                    audience: v.audience,
+                    example: v.extra == "1",
+                    version: v.version,
+                    saved_by: v.saved_by,
+                    saved_at: v.saved_at,
+                })
+            })
+            .collect()
     }
 
     /// Saves a measure as a new version: its lead department owns it. An account must be an editor
@@ -575,42 +612,24 @@ impl Store {
 
     fn measures(&self, kommune: &KommuneKey, viewer: Option<&Viewer>) -> Result<Vec<StoredMassnahme>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT v.id, v.owner, v.audience, v.layer, v.draft, v.actor, v.at, v.key FROM massnahme_version v
-             WHERE v.kommune = ?1 AND v.withdrawn = 0
-               AND v.id = (SELECT max(id) FROM massnahme_version w WHERE w.kommune = v.kommune AND w.key = v.key)
-             ORDER BY v.key",
-        )?;
-        let rows = stmt.query_map([kommune.as_str()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (version, owner, audience, layer, draft, saved_by, saved_at, key) = row?;
-            let owner: DepartmentKey = owner.parse().map_err(|e| corrupt("massnahme_version", e))?;
-            let audience: Audience = audience.parse().map_err(|e| corrupt("massnahme_version", e))?;
-            if let Some(v) = viewer
-                && !v.may_read_record(audience, &owner, &record_grants(&conn, kommune, RecordKind::Massnahme, &key)?)
-            {
-                continue;
-            }
-            // Indicators were checked against the catalogue when saved; a later catalogue does not
-            // make a stored measure unreadable.
-            let massnahme = Massnahme::from_draft(&massnahme_draft(&draft)?, &|_| true)
-                .map_err(|p| corrupt("massnahme_version", format!("{} problems, first: {:?}", p.len(), p.first())))?;
-            let layer = layer.parse().map_err(|e| corrupt("massnahme_version", e))?;
-            out.push(StoredMassnahme { massnahme, layer, audience, version, saved_by, saved_at });
-        }
-        Ok(out)
+        current_versions(&conn, RecordKind::Massnahme, kommune, viewer)?
+            .into_iter()
+            .map(|v| {
+                // Indicators were checked against the catalogue when saved; a later catalogue does
+                // not make a stored measure unreadable.
+                let massnahme = Massnahme::from_draft(&massnahme_draft(&v.draft)?, &|_| true).map_err(|p| {
+                    corrupt("massnahme_version", format!("{} problems, first: {:?}", p.len(), p.first()))
+                })?;
+                Ok(StoredMassnahme {
+                    massnahme,
+                    layer: v.extra.parse().map_err(|e| corrupt("massnahme_version", e))?,
+                    audience: v.audience,
+                    version: v.version,
+                    saved_by: v.saved_by,
+                    saved_at: v.saved_at,
+                })
+            })
+            .collect()
     }
 
     /// Records a reviewer's judgement of one expected effect of a measure; the account must be an

@@ -370,12 +370,7 @@ pub(super) async fn grant(
         return Err(AppError::Forbidden("Anfrage von einer fremden Seite.".into()).into());
     }
     let account = user.check_csrf(&form.csrf)?.account.id;
-    let department: DepartmentKey =
-        form.department.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Amt {:?}.", form.department)))?;
-    let permission = match form.permission.as_str() {
-        "none" => None,
-        p => Some(p.parse::<Permission>().map_err(|_| AppError::BadRequest(format!("Unbekanntes Recht {p:?}.")))?),
-    };
+    let (department, permission) = super::parse_grant(&form.department, &form.permission)?;
     let store = Arc::clone(&state.store);
     off_runtime(move || {
         store.grant(account, ReleaseId(form.release), &department, permission, &now().1).map_err(|e| {

@@ -88,23 +88,7 @@ pub(super) async fn list_page(
         };
         let shown: Vec<&StoredAngebot> =
             offers.iter().filter(|o| phase.is_none_or(|p| o.angebot.phase == p) && in_area(o)).collect();
-        let areas: Vec<render::MapArea<'_>> = layer
-            .map(|l| {
-                l.areas
-                    .iter()
-                    .filter_map(|a| {
-                        Some(render::MapArea {
-                            key: a.key.as_str(),
-                            name: &a.name,
-                            geometry: a.geometry.as_ref()?,
-                            value: None,
-                            value_text: String::new(),
-                            href: None,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let areas = super::base_map(layer);
         let labels: Vec<String> = shown
             .iter()
             .map(|o| format!("{} ({}, {})", o.angebot.title, o.angebot.phase.label(), o.angebot.traeger))
@@ -217,15 +201,7 @@ fn offer_form(
         problems.iter().filter(|p| p.field == field).map(|p| p.message.clone()).collect::<Vec<_>>().join(" ")
     };
     let input = |name: &'static str, label: &str, value: &str, hint: &str| {
-        let message = problem(name);
-        html! {
-            label {
-                (label)
-                @if !hint.is_empty() { span class="hint" { (hint) } }
-                input type="text" name=(name) value=(value) aria-invalid=[(!message.is_empty()).then_some("true")] aria-describedby=[(!message.is_empty()).then(|| format!("fehler-{name}"))];
-                @if !message.is_empty() { span class="field-error" id=(format!("fehler-{name}")) { (message) } }
-            }
-        }
+        super::text_field(name, label, hint, value, &problem(name))
     };
     html! {
         @if !problems.is_empty() {

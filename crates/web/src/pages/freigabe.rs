@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::access::{DepartmentKey, Permission, RecordGrant};
+use domain::access::{DepartmentKey, RecordGrant};
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::{RecordKind, RecordRef, StoreError, StoredDepartment};
@@ -68,12 +68,7 @@ async fn grant(
         return Err(AppError::Forbidden("Anfrage von einer fremden Seite.".into()).into());
     }
     let account = user.check_csrf(&form.csrf)?.account.id;
-    let department: DepartmentKey =
-        form.department.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Amt {:?}.", form.department)))?;
-    let permission = match form.permission.as_str() {
-        "none" => None,
-        p => Some(p.parse::<Permission>().map_err(|_| AppError::BadRequest(format!("Unbekanntes Recht {p:?}.")))?),
-    };
+    let (department, permission) = super::parse_grant(&form.department, &form.permission)?;
     let kommune: domain::KommuneKey = key.parse().map_err(|_| AppError::NotFound(format!("keine Kommune {key:?}")))?;
     let store = Arc::clone(&state.store);
     off_runtime(move || {

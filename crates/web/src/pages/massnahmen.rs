@@ -321,14 +321,7 @@ fn measure_form(
         problems.iter().filter(mine).map(|p| p.message.clone()).collect::<Vec<_>>().join(" ")
     };
     let input = |name: String, field: String, label: String, value: String| {
-        let message = problem(&field);
-        html! {
-            label {
-                (label)
-                input type="text" name=(name) value=(value) aria-invalid=[(!message.is_empty()).then_some("true")] aria-describedby=[(!message.is_empty()).then(|| format!("fehler-{name}"))];
-                @if !message.is_empty() { span class="field-error" id=(format!("fehler-{name}")) { (message) } }
-            }
-        }
+        super::text_field(&name, &label, "", &value, &problem(&field))
     };
     let simple = |name: &str, label: &str, value: &str| {
         input(name.to_owned(), name.to_owned(), label.to_owned(), value.to_owned())

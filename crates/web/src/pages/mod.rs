@@ -143,6 +143,55 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The areas of a layer as a plain base map (no values, no links), for maps of points.
+pub(crate) fn base_map(layer: Option<&store::LayerVersion>) -> Vec<render::MapArea<'_>> {
+    layer
+        .map(|l| {
+            l.areas
+                .iter()
+                .filter_map(|a| {
+                    Some(render::MapArea {
+                        key: a.key.as_str(),
+                        name: &a.name,
+                        geometry: a.geometry.as_ref()?,
+                        value: None,
+                        value_text: String::new(),
+                        href: None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A labelled text input of a form that comes back with problems: the message sits at the field
+/// (`aria-describedby`, `aria-invalid`).
+pub(crate) fn text_field(name: &str, label: &str, hint: &str, value: &str, message: &str) -> Markup {
+    let invalid = !message.is_empty();
+    html! {
+        label {
+            (label)
+            @if !hint.is_empty() { span class="hint" { (hint) } }
+            input type="text" name=(name) value=(value) aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then(|| format!("fehler-{name}"))];
+            @if invalid { span class="field-error" id=(format!("fehler-{name}")) { (message) } }
+        }
+    }
+}
+
+/// A grant form's department and permission (`none` revokes).
+pub(crate) fn parse_grant(
+    department: &str,
+    permission: &str,
+) -> Result<(domain::access::DepartmentKey, Option<domain::access::Permission>), AppError> {
+    let department =
+        department.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Amt {department:?}.")))?;
+    let permission = match permission {
+        "none" => None,
+        p => Some(p.parse().map_err(|_| AppError::BadRequest(format!("Unbekanntes Recht {p:?}.")))?),
+    };
+    Ok((department, permission))
+}
+
 /// The view parameters shared by map, table, CSV and profile; all optional, so every URL is stable
 /// and shareable.
 #[derive(Debug, Default, Deserialize, Clone)]

@@ -101,23 +101,7 @@ fn plan_markup(state: &AppState, atlas: &Atlas, key: &str, q: &PlanQuery) -> Res
         .into());
     }
     let layer = k.data.layer(&config.areas.layer, Some(year));
-    let areas: Vec<render::MapArea<'_>> = layer
-        .map(|l| {
-            l.areas
-                .iter()
-                .filter_map(|a| {
-                    Some(render::MapArea {
-                        key: a.key.as_str(),
-                        name: &a.name,
-                        geometry: a.geometry.as_ref()?,
-                        value: None,
-                        value_text: String::new(),
-                        href: None,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let areas = super::base_map(layer);
     let chosen = q.szenario.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| BASIS.to_owned());
     let query = format!("?szenario={}&jahr={year}", encode(&chosen));
     let base = format!("/atlas/{key}/planung");
