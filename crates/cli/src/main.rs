@@ -335,8 +335,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(password) = bimo::account::demo_setup(&st, &now_rfc3339())? {
                 eprintln!("demo account created – sign in at /anmelden as \"demo\" with the password {password}");
             }
-            read_offers(&st, &[files.join("koeln/angebote.toml")])?;
-            read_measures(&st, &s.catalogue, &[files.join("koeln/massnahmen.toml")])?;
+            read_offers(&st, &[files.join("koeln/beispiele/angebote.toml")])?;
+            read_measures(&st, &s.catalogue, &[files.join("koeln/beispiele/massnahmen.toml")])?;
             if !no_serve {
                 let targets = s.targets.clone().or_else(|| Some(files.join("../indikatoren/ziele-demo.toml")));
                 let indices = if s.indices.is_empty() { bimo::demo_indices(&files)? } else { s.indices.clone() };

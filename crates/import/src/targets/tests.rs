@@ -53,5 +53,5 @@ fn targets_name_their_leitziel_which_must_be_in_the_file() {
     assert_eq!((t.ziele[0].goal.as_deref(), t.ziele[1].goal.as_deref()), (Some("chancen"), None));
     let unknown = GOOD.replacen("quelle = \"Leitbild\"", "quelle = \"Leitbild\"\nleitziel = \"fehlt\"", 1);
     let err = parse_targets(&unknown, "ziele.toml").unwrap_err().to_string();
-    assert!(err.contains("ziele.toml:11:1: unknown leitziel \"fehlt\""), "{err}");
+    assert!(err.contains("ziele.toml:10:1: unknown leitziel \"fehlt\""), "{err}");
 }

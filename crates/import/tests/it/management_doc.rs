@@ -41,8 +41,8 @@ fn every_block_of_the_management_references_parses() {
 fn the_demo_files_parse() {
     let catalogue = import::read_catalogue(&root().join("data/indikatoren/katalog.toml")).unwrap();
     let known = |key: &str| catalogue.iter().any(|d| d.key.as_str() == key);
-    assert_eq!(import::read_offers(&root().join("data/demo/koeln/angebote.toml")).unwrap().len(), 12);
-    assert_eq!(import::read_measures(&root().join("data/demo/koeln/massnahmen.toml"), &known).unwrap().len(), 4);
+    assert_eq!(import::read_offers(&root().join("data/demo/koeln/beispiele/angebote.toml")).unwrap().len(), 12);
+    assert_eq!(import::read_measures(&root().join("data/demo/koeln/beispiele/massnahmen.toml"), &known).unwrap().len(), 4);
     let config = import::read_versorgung(&root().join("data/versorgung/koeln.toml")).unwrap();
     assert_eq!(config.zielgruppen.len(), 4);
 }
