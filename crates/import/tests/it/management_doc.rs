@@ -42,7 +42,10 @@ fn the_demo_files_parse() {
     let catalogue = import::read_catalogue(&root().join("data/indikatoren/katalog.toml")).unwrap();
     let known = |key: &str| catalogue.iter().any(|d| d.key.as_str() == key);
     assert_eq!(import::read_offers(&root().join("data/demo/koeln/beispiele/angebote.toml")).unwrap().len(), 12);
-    assert_eq!(import::read_measures(&root().join("data/demo/koeln/beispiele/massnahmen.toml"), &known).unwrap().len(), 4);
+    assert_eq!(
+        import::read_measures(&root().join("data/demo/koeln/beispiele/massnahmen.toml"), &known).unwrap().len(),
+        4
+    );
     let config = import::read_versorgung(&root().join("data/versorgung/koeln.toml")).unwrap();
     assert_eq!(config.zielgruppen.len(), 4);
 }
