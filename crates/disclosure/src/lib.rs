@@ -18,6 +18,8 @@
 //! - [`Problem::attack`] and [`Problem::audit`]: by linear programming, the tightest
 //!   [`Interval`] an attacker can derive for every suppressed cell from all published cells.
 //! - [`round`]: rounding to a base (5, 10) for sample results.
+//! - [`PTable`] and [`CellKey`]: the Cell Key Method (Zensus 2022) – counts perturbed by a
+//!   p-table, read from R's `ptable` export or built by maximum entropy, picked by cell keys.
 //!
 //! ```
 //! use disclosure::{Hierarchy, Problem, Protection, Rules, Settings, Status, Table};
@@ -44,6 +46,7 @@
 //! ```
 
 mod attack;
+mod cellkey;
 mod problem;
 mod rounding;
 mod rules;
@@ -51,6 +54,7 @@ mod secondary;
 mod table;
 
 pub use attack::{AttackError, Interval};
+pub use cellkey::{CellKey, ConstructionError, PTable, PTableError, PTableProblem, PTableRow, RECORD_KEY_SCALE};
 pub use problem::{CellId, Constraint, LinkError, Pattern, Problem, Status};
 pub use rounding::{RoundingError, round};
 pub use rules::{Dominance, PPercent, Reason, RuleError, Rules};
