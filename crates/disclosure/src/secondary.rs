@@ -21,7 +21,7 @@
 //! The cost of a cell is its value (sdcTable's default weight), ties broken by the cell order.
 //! Empty cells ([`Status::Zero`]) are never suppressed; their 0 is published.
 
-use crate::attack::{AttackError, Interval};
+use crate::attack::{AttackError, Attacker, Bound, Interval, Witnesses};
 use crate::problem::{CellId, Pattern, Problem, Status};
 
 /// The cheapest candidates tried for a complementary suppression, per unsafe cell.
@@ -122,37 +122,74 @@ impl Problem {
     pub fn protect(&self, pattern: &Pattern, settings: &Settings) -> Result<Pattern, ProtectError> {
         let mut pattern = pattern.clone();
         self.constraint_passes(&mut pattern, settings.singletons, settings.threshold);
+        let protection = &settings.protection;
         let mut safe = vec![false; self.cell_count()];
+        let mut witnesses = Witnesses::new(self);
+        let mut attacker: Option<Attacker> = None;
         while let Some(cell) = self.cells().find(|&c| pattern.is_suppressed(c) && !safe[c.0]) {
-            let interval = self.attack(&pattern, cell)?;
-            if settings.protection.protects(self.value(cell), interval) {
+            let value = self.value(cell);
+            if protection.protects(value, witnesses.interval(cell)) {
                 safe[cell.0] = true;
                 continue;
             }
-            let complement = self.complement(&pattern, cell, interval, &settings.protection)?;
+            if attacker.as_ref().is_some_and(|a| !a.contains(cell)) {
+                attacker = None;
+            }
+            let current = attacker.get_or_insert_with(|| Attacker::new(self, &pattern, cell));
+            let upper = current.bound(cell, Bound::Upper, &mut witnesses)?;
+            let lower = witnesses.interval(cell).lower;
+            if protection.protects(value, Interval { lower, upper }) {
+                safe[cell.0] = true;
+                continue;
+            }
+            let lower = current.bound(cell, Bound::Lower, &mut witnesses)?;
+            let interval = Interval { lower, upper };
+            if protection.protects(value, interval) {
+                safe[cell.0] = true;
+                continue;
+            }
+            let complement = self.complement(&pattern, cell, interval, protection)?;
             pattern.set(complement, Status::Secondary);
             self.constraint_passes(&mut pattern, false, None);
+            attacker = None;
         }
         Ok(pattern)
     }
 
-    /// Attacks every suppressed cell of `pattern`.
+    /// Attacks every suppressed cell of `pattern`: both bounds of each, exactly.
     pub fn audit(&self, pattern: &Pattern, protection: &Protection) -> Result<Audit, AttackError> {
+        let mut intervals: Vec<Option<Interval>> = vec![None; self.cell_count()];
+        let mut witnesses = Witnesses::new(self);
+        for cell in pattern.suppressed() {
+            if intervals[cell.0].is_some() {
+                continue;
+            }
+            let mut attacker = Attacker::new(self, pattern, cell);
+            let cells = attacker.cells().to_vec();
+            let mut upper = Vec::with_capacity(cells.len());
+            for &c in &cells {
+                upper.push(attacker.bound(c, Bound::Upper, &mut witnesses)?);
+            }
+            for (&c, upper) in cells.iter().zip(upper) {
+                let lower = attacker.bound(c, Bound::Lower, &mut witnesses)?;
+                intervals[c.0] = Some(Interval { lower, upper });
+            }
+        }
         let entries = pattern
             .suppressed()
             .map(|cell| {
-                let interval = self.attack(pattern, cell)?;
+                let interval = intervals[cell.0].expect("every suppressed cell lies in its own component");
                 let value = self.value(cell);
-                Ok(AuditEntry {
+                AuditEntry {
                     cell,
                     status: pattern.status(cell),
                     value,
                     interval,
                     required: protection.required(value),
                     protected: protection.protects(value, interval),
-                })
+                }
             })
-            .collect::<Result<_, AttackError>>()?;
+            .collect();
         Ok(Audit { entries })
     }
 
