@@ -11,14 +11,16 @@
 
 use std::path::Path;
 
+use ballista::prelude::SessionContextExt;
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SQLOptions, SessionConfig, SessionContext};
 
 use crate::records::{ColumnType, Kind, admits};
-use crate::spec::{DISTRICTS, Filter, Literal, Spec, TRANSITIONS, TableSpec};
+use crate::spec::{DISTRICTS, Filter, Literal, Measure, Spec, TRANSITIONS, TableSpec};
 use crate::{Areas, Error};
 
 /// Limits of the query engine.
@@ -32,12 +34,26 @@ pub struct Limits {
     pub spill: u64,
 }
 
+/// Where the queries of a run execute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// In this process, on every core the [`Limits`] allow.
+    Local,
+    /// On a Ballista cluster ([`crate::cluster`]): the scheduler's URL, `df://HOST:PORT`. The
+    /// executors' own settings bound memory and tasks there.
+    Cluster(String),
+}
+
 /// One table's counts: the residence code (as in the records) and the dimension codes, and the
-/// number of records.
+/// number of records; for a sum table ([`Measure::Sum`]) the contributor's code after the
+/// dimension codes, and the sum of its records' values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
     /// The rows.
     pub rows: Vec<(Vec<String>, u64)>,
+    /// Per row, the sum of its records' keys ([`record_key`]) if the run has a secret for them
+    /// and the table counts; empty otherwise.
+    pub keys: Vec<u64>,
 }
 
 /// How the records of the transitions were linked: (side, status, records).
@@ -82,6 +98,22 @@ fn condition(f: &Filter) -> String {
         }
         Filter::Range { column, from, to } => format!("\"{column}\" BETWEEN {from} AND {to}"),
     }
+}
+
+/// SQL for the record key of the person in column `person` (cell key method, METHODS.md §5.4): the
+/// first 12 hex digits of SHA-256(`secret` ‖ person) as a number, modulo
+/// [`disclosure::RECORD_KEY_SCALE`] – an integer in [0, 10^8), the same for a person in every table
+/// and every run with the same secret. `hex` names the column holding the digest's hex text.
+pub fn record_key(hex: &str) -> String {
+    let digits: Vec<String> = (0..12u32)
+        .map(|i| format!("(strpos('0123456789abcdef', substr({hex}, {}, 1)) - 1) * {}", i + 1, 16u64.pow(11 - i)))
+        .collect();
+    format!("({}) % {}", digits.join(" + "), disclosure::RECORD_KEY_SCALE)
+}
+
+/// SQL for the hex text of SHA-256(`secret` ‖ the value of column `person`).
+fn digest(secret: &str, person: &str) -> String {
+    format!("encode(sha256(concat('{}', CAST(\"{person}\" AS VARCHAR))), 'hex')", secret.replace('\'', "''"))
 }
 
 /// Whether a file starts and ends with Parquet's magic bytes.
@@ -185,14 +217,25 @@ fn counts(batch: &RecordBatch, i: usize) -> Result<Vec<u64>, Error> {
     Ok(column.as_primitive::<Int64Type>().values().iter().map(|v| *v as u64).collect())
 }
 
-/// A session with the engine's limits and nothing registered.
-fn session(limits: &Limits) -> Result<SessionContext, Error> {
+/// A session with the engine's limits and nothing registered, in this process or as a client of
+/// a Ballista scheduler.
+async fn session(limits: &Limits, place: &Place) -> Result<SessionContext, Error> {
     let runtime = RuntimeEnvBuilder::new()
         .with_memory_limit(limits.memory, 1.0)
         .with_max_temp_directory_size(limits.spill)
         .build_arc()?;
     let config = SessionConfig::new().with_target_partitions(limits.partitions.max(1));
-    Ok(SessionContext::new_with_config_rt(config, runtime))
+    match place {
+        Place::Local => Ok(SessionContext::new_with_config_rt(config, runtime)),
+        Place::Cluster(url) => {
+            let state = SessionStateBuilder::new()
+                .with_config(config)
+                .with_runtime_env(runtime)
+                .with_default_features()
+                .build();
+            Ok(SessionContext::remote_with_state(url, state).await?)
+        }
+    }
 }
 
 /// The engine of one run.
@@ -200,6 +243,8 @@ struct Run<'a> {
     spec: &'a Spec,
     ctx: SessionContext,
     limits: Limits,
+    /// The secret of the record keys, if count tables sum them.
+    secret: Option<&'a str>,
 }
 
 impl Run<'_> {
@@ -210,7 +255,7 @@ impl Run<'_> {
     /// The first rows (1-based, or CSV lines) of a source's file that satisfy `predicate`.
     async fn locate(&self, source: &str, predicate: &str, n: usize) -> Result<Vec<String>, Error> {
         let s = &self.spec.sources[source];
-        let ctx = session(&Limits { partitions: 1, ..self.limits })?;
+        let ctx = session(&Limits { partitions: 1, ..self.limits }, &Place::Local).await?;
         register(&ctx, "quelle", &s.file, s.kind).await?;
         let sql = format!(
             "SELECT n FROM (SELECT row_number() OVER () AS n, * FROM quelle) WHERE {predicate} ORDER BY n LIMIT {n}"
@@ -304,7 +349,7 @@ impl Run<'_> {
         let (src, year) = (&t.quelle, self.spec.run.schuljahr);
         let (from, to) = (t.von_klasse, t.nach_klasse);
         let sql = format!(
-            "SELECT a.wohngebiet, a.schule AS herkunft_schule, a.schulform AS herkunft_schulform, \
+            "SELECT a.pseudonym, a.wohngebiet, a.schule AS herkunft_schule, a.schulform AS herkunft_schulform, \
              b.schule AS ziel_schule, b.schulform AS ziel_schulform, a.geschlecht, \
              a.familiensprache_nicht_deutsch, a.foerderschwerpunkt \
              FROM {src} a JOIN {src} b ON a.pseudonym = b.pseudonym \
@@ -378,16 +423,44 @@ impl Run<'_> {
                 self.spec.column_type(&t.source, d).map_err(|message| Error::Spec { file: t.name.clone(), message })?;
             select.push(code(d, ty));
         }
+        let keyed = self.secret.filter(|_| t.measure == Measure::Count);
+        let measure = match &t.measure {
+            Measure::Count if keyed.is_some() => "count(*), sum(satzschluessel)".to_owned(),
+            Measure::Count => "count(*)".to_owned(),
+            Measure::Sum { column, contributor, .. } => {
+                let ty = self
+                    .spec
+                    .column_type(&t.source, contributor)
+                    .map_err(|message| Error::Spec { file: t.name.clone(), message })?;
+                select.push(code(contributor, ty));
+                format!("sum(\"{column}\")")
+            }
+        };
         let mut conditions: Vec<String> = t.filters.iter().map(condition).collect();
         if t.source != TRANSITIONS && t.source != DISTRICTS {
             let year = self.spec.sources[&t.source].kind.year_column();
             conditions.push(format!("\"{year}\" = {}", self.spec.run.schuljahr));
         }
         let groups: Vec<String> = (1..=select.len()).map(|i| i.to_string()).collect();
+        let from = match keyed {
+            Some(secret) => {
+                let person = if self.spec.sources.contains_key(&t.source) {
+                    self.spec.kind_of(&t.source).key()[0]
+                } else {
+                    "pseudonym"
+                };
+                format!(
+                    "(SELECT *, {} AS satzschluessel FROM (SELECT *, {} AS satzschluessel_hex FROM {}))",
+                    record_key("satzschluessel_hex"),
+                    digest(secret, person),
+                    t.source
+                )
+            }
+            None => t.source.clone(),
+        };
         let sql = format!(
-            "SELECT {}, count(*) FROM {} {} GROUP BY {}",
+            "SELECT {}, {measure} FROM {from} {} GROUP BY {}",
             select.join(", "),
-            t.source,
             if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) },
             groups.join(", ")
         );
@@ -395,18 +468,28 @@ impl Run<'_> {
         let k = select.len();
         for b in self.query(&sql).await? {
             let columns = (0..k).map(|i| texts(&b, i)).collect::<Result<Vec<_>, _>>()?;
-            for (r, n) in counts(&b, k)?.into_iter().enumerate() {
-                rows.push((columns.iter().map(|c| c[r].clone()).collect(), n));
+            let keys = if keyed.is_some() { counts(&b, k + 1)? } else { vec![0; b.num_rows()] };
+            for (r, (n, key)) in counts(&b, k)?.into_iter().zip(keys).enumerate() {
+                rows.push((columns.iter().map(|c| c[r].clone()).collect::<Vec<_>>(), n, key));
             }
         }
         rows.sort();
-        Ok(Counts { rows })
+        let keys = if keyed.is_some() { rows.iter().map(|r| r.2).collect() } else { Vec::new() };
+        Ok(Counts { rows: rows.into_iter().map(|(codes, n, _)| (codes, n)).collect(), keys })
     }
 }
 
-/// Runs the specification: registers and checks the sources, links, and counts every table.
-pub async fn aggregate(spec: &Spec, areas: &Areas, limits: Limits) -> Result<Aggregates, Error> {
-    let run = Run { spec, ctx: session(&limits)?, limits };
+/// Runs the specification: registers and checks the sources, links, and counts every table; with
+/// a `secret`, count tables sum their records' keys too. An error's rows are located by a local
+/// query, whatever `place` is.
+pub async fn aggregate(
+    spec: &Spec,
+    areas: &Areas,
+    limits: Limits,
+    place: &Place,
+    secret: Option<&str>,
+) -> Result<Aggregates, Error> {
+    let run = Run { spec, ctx: session(&limits, place).await?, limits, secret };
     for (name, s) in &spec.sources {
         register(&run.ctx, name, &s.file, s.kind).await?;
     }
@@ -427,13 +510,19 @@ pub async fn aggregate(spec: &Spec, areas: &Areas, limits: Limits) -> Result<Agg
 
 /// [`aggregate`] on a runtime of its own (DataFusion's advice: keep query work off other
 /// runtimes).
-pub fn aggregate_blocking(spec: &Spec, areas: &Areas, limits: Limits) -> Result<Aggregates, Error> {
+pub fn aggregate_blocking(
+    spec: &Spec,
+    areas: &Areas,
+    limits: Limits,
+    place: &Place,
+    secret: Option<&str>,
+) -> Result<Aggregates, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(limits.partitions.max(1))
         .enable_all()
         .build()
         .map_err(|e| Error::Io { path: "tokio runtime".into(), source: e })?;
-    runtime.block_on(aggregate(spec, areas, limits))
+    runtime.block_on(aggregate(spec, areas, limits, place, secret))
 }
 
 /// The default limits: every core, 4 GiB of memory, 8 GiB of spill space.

@@ -13,7 +13,8 @@
 //!   suppression over the area hierarchy, the attacker audit) and writes a release that
 //!   `bimo import` accepts ([`release`]), all or nothing.
 //!
-//! DataFusion lives in this crate only; the atlas binary `bimo` does not link it.
+//! The same run can use a Ballista cluster (a scheduler and executors, [`cluster`]) for a whole
+//! Land. DataFusion lives in this crate only; the atlas binary `bimo` does not link it.
 //!
 //! ```
 //! use statistikstelle::{Areas, Spec};
@@ -43,6 +44,7 @@
 
 pub mod areas;
 pub mod calibration;
+pub mod cluster;
 pub mod engine;
 pub mod generator;
 pub mod microdata;
@@ -108,6 +110,9 @@ pub enum Error {
     /// Disclosure control failed or found a cell it could not protect.
     #[error("disclosure control: {0}")]
     Disclosure(String),
+    /// A Ballista scheduler or executor could not start or stopped.
+    #[error("cluster: {0}")]
+    Cluster(String),
 }
 
 impl Error {
@@ -144,13 +149,15 @@ pub struct Report {
 
 /// Reads the specification and its areas, aggregates on DataFusion and writes the protected
 /// release to `output` (all or nothing).
-pub fn aggregate(spec: &Path, output: &Path, limits: engine::Limits) -> Result<Report, Error> {
+pub fn aggregate(spec: &Path, output: &Path, limits: engine::Limits, place: &engine::Place) -> Result<Report, Error> {
     let started = std::time::Instant::now();
     let spec = Spec::read(spec)?;
     let areas = Areas::read(&spec.run.gebiete)?;
     areas.hierarchy(&spec.run.ebene)?;
-    let aggregates = engine::aggregate_blocking(&spec, &areas, limits)?;
+    let cell_key = spec.disclosure.zellschluessel.as_ref().map(spec::CellKeyFiles::load).transpose()?;
+    let secret = cell_key.as_ref().map(|c| c.secret.as_str());
+    let aggregates = engine::aggregate_blocking(&spec, &areas, limits, place, secret)?;
     let engine = started.elapsed();
-    let outcome = release::write(&spec, &areas, &aggregates, output)?;
+    let outcome = release::write(&spec, &areas, &aggregates, cell_key.as_ref().map(|c| &c.ptable), output)?;
     Ok(Report { outcome, aggregates, engine, release: started.elapsed() - engine })
 }

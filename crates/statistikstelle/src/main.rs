@@ -1,12 +1,13 @@
 //! `statistikstelle`: the sealed engine of the statistics office, a binary of its own so that the
 //! atlas (`bimo`) never links the query engine (docs/STATISTIKSTELLE.md).
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use statistikstelle::{calibration, engine, generator, microdata};
+use statistikstelle::{calibration, cluster, engine, generator, microdata};
 
 /// statistikstelle – individual records to safe aggregates (Abschottungsgebot).
 #[derive(Parser)]
@@ -55,6 +56,37 @@ enum Command {
         /// Parallel partitions (threads); every core by default.
         #[arg(long)]
         threads: Option<usize>,
+        /// Run the queries on a Ballista cluster: its scheduler's URL, e.g. df://127.0.0.1:50050
+        /// (see `scheduler` and `executor`); in this process by default.
+        #[arg(long)]
+        cluster: Option<String>,
+    },
+    /// Run a Ballista scheduler for `aggregieren --cluster` (until stopped). Unencrypted and
+    /// without authentication: loopback or the office's sealed network only.
+    Scheduler {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:50050")]
+        adresse: SocketAddr,
+    },
+    /// Run a Ballista executor that takes tasks from a scheduler (until stopped). It must see the
+    /// record files under the paths of the specification.
+    Executor {
+        /// The scheduler's address.
+        #[arg(long, default_value = "127.0.0.1:50050")]
+        scheduler: SocketAddr,
+        /// The address of the executor's Arrow Flight service; its gRPC service takes the next
+        /// port.
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        adresse: SocketAddr,
+        /// Tasks at once; every core by default.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Memory for the executor's queries in MiB before they spill to disk.
+        #[arg(long, default_value_t = 4096)]
+        speicher_mib: u64,
+        /// The folder of the executor's intermediate results; a new temporary folder by default.
+        #[arg(long)]
+        arbeitsordner: Option<PathBuf>,
     },
 }
 
@@ -77,13 +109,14 @@ fn run(cli: Cli) -> Result<(), statistikstelle::Error> {
                 started.elapsed().as_secs_f64()
             );
         }
-        Command::Aggregieren { spec, ausgabe, speicher_mib, threads } => {
+        Command::Aggregieren { spec, ausgabe, speicher_mib, threads, cluster } => {
             let mut limits = engine::default_limits();
             limits.memory = speicher_mib << 20;
             if let Some(t) = threads {
                 limits.partitions = t;
             }
-            let report = statistikstelle::aggregate(&spec, &ausgabe, limits)?;
+            let place = cluster.map_or(engine::Place::Local, engine::Place::Cluster);
+            let report = statistikstelle::aggregate(&spec, &ausgabe, limits, &place)?;
             let (o, aggregates) = (&report.outcome, &report.aggregates);
             for (side, status, n) in aggregates.linkage.iter().flatten() {
                 eprintln!("linkage: {side}: {status}: {n}");
@@ -104,8 +137,33 @@ fn run(cli: Cli) -> Result<(), statistikstelle::Error> {
                 report.release.as_secs_f64()
             );
         }
+        Command::Scheduler { adresse } => {
+            eprintln!("Ballista scheduler on {adresse}: aggregieren --cluster df://{adresse}");
+            serve(cluster::scheduler(adresse))?;
+        }
+        Command::Executor { scheduler, adresse, threads, speicher_mib, arbeitsordner } => {
+            let tasks = threads.unwrap_or_else(|| engine::default_limits().partitions);
+            let settings = cluster::Executor {
+                scheduler,
+                bind: adresse,
+                tasks,
+                memory: speicher_mib << 20,
+                work_dir: arbeitsordner,
+            };
+            eprintln!("Ballista executor on {adresse} for the scheduler on {scheduler}, {tasks} tasks at once");
+            serve(cluster::executor(&settings))?;
+        }
     }
     Ok(())
+}
+
+/// Runs a scheduler or an executor on a runtime of its own until it stops.
+fn serve(server: impl Future<Output = Result<(), statistikstelle::Error>>) -> Result<(), statistikstelle::Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| statistikstelle::Error::Cluster(e.to_string()))?
+        .block_on(server)
 }
 
 fn main() -> ExitCode {

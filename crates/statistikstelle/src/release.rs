@@ -11,10 +11,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use disclosure::{Hierarchy, Problem, Protection, Rules, Settings, Status, Table};
+use disclosure::{
+    CellId, CellKey, Dominance, Hierarchy, PPercent, PTable, Problem, Protection, RECORD_KEY_SCALE, Rules, Settings,
+    Status, Table,
+};
 
 use crate::engine::Aggregates;
 use crate::records::Kind;
+use crate::spec::Measure;
 use crate::{Areas, Error, Spec};
 
 /// The code of every dimension's total in the disclosure tables (an empty breakdown cell in the
@@ -49,6 +53,8 @@ struct Protected {
     primary: usize,
     secondary: usize,
     count: usize,
+    /// The largest change of a count, if the cell key method perturbed the tables.
+    perturbation: Option<u32>,
 }
 
 fn number(x: f64) -> String {
@@ -71,18 +77,31 @@ fn period(kind: Kind, year: i32) -> String {
     }
 }
 
-/// Protects the tables of one variable (`indices` into the specification's tables) together.
-fn protect(spec: &Spec, areas: &Areas, aggregates: &Aggregates, indices: &[usize]) -> Result<Protected, Error> {
+/// Protects the tables of one variable (`indices` into the specification's tables) together: by
+/// the cell key method if there is a p-table and the tables count, else by suppression.
+fn protect(
+    spec: &Spec,
+    areas: &Areas,
+    aggregates: &Aggregates,
+    ptable: Option<&PTable>,
+    indices: &[usize],
+) -> Result<Protected, Error> {
     let layer = &spec.run.ebene;
     let fail = |e: &dyn std::fmt::Display| Error::Disclosure(e.to_string());
     let area_hierarchy = areas.hierarchy(layer)?;
-    // Residence summed to the layer, and each dimension's codes over the tables.
+    let magnitude = matches!(spec.tables[indices[0]].measure, Measure::Sum { .. });
+    let ptable = ptable.filter(|_| !magnitude);
+    // Residence summed to the layer (for a sum table, per contributor; with the cell key method,
+    // the record keys too, modulo their scale), and each dimension's codes over the tables.
     let mut summed: Vec<BTreeMap<Vec<String>, u64>> = Vec::new();
+    let mut summed_keys: Vec<BTreeMap<Vec<String>, u64>> = Vec::new();
     let mut codes: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for &i in indices {
         let t = &spec.tables[i];
+        let counts = &aggregates.tables[i];
         let mut cells: BTreeMap<Vec<String>, u64> = BTreeMap::new();
-        for (row, n) in &aggregates.tables[i].rows {
+        let mut keys: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+        for (r, (row, n)) in counts.rows.iter().enumerate() {
             let mut key = row.clone();
             key[0] = areas
                 .ancestor(&row[0], layer)
@@ -91,9 +110,15 @@ fn protect(spec: &Spec, areas: &Areas, aggregates: &Aggregates, indices: &[usize
             for (d, c) in t.dimensions.iter().zip(&key[1..]) {
                 codes.entry(d).or_default().insert(c.clone());
             }
+            if ptable.is_some() {
+                let scale = u64::from(RECORD_KEY_SCALE);
+                let sum = keys.entry(key.clone()).or_insert(0);
+                *sum = (*sum + counts.keys[r] % scale) % scale;
+            }
             *cells.entry(key).or_insert(0) += n;
         }
         summed.push(cells);
+        summed_keys.push(keys);
     }
     let mut hierarchies: HashMap<&str, Hierarchy> = HashMap::new();
     for (d, set) in &codes {
@@ -112,49 +137,63 @@ fn protect(spec: &Spec, areas: &Areas, aggregates: &Aggregates, indices: &[usize
             };
             dims.push(h);
         }
-        let leaves: Vec<(Vec<String>, u64)> = cells.iter().map(|(k, n)| (k.clone(), *n)).collect();
-        tables.push(Table::counts(t.name.clone(), dims, leaves).map_err(|e| fail(&e))?);
+        let table = if magnitude {
+            let contributions = cells.iter().map(|(k, v)| {
+                let (codes, contributor) = k.split_at(k.len() - 1);
+                (codes.to_vec(), contributor[0].clone(), *v as f64)
+            });
+            Table::magnitudes(t.name.clone(), dims, contributions)
+        } else {
+            Table::counts(t.name.clone(), dims, cells.iter().map(|(k, n)| (k.clone(), *n)))
+        };
+        tables.push(table.map_err(|e| fail(&e))?);
+    }
+    let d = &spec.disclosure;
+    if let Some(ptable) = ptable {
+        // The keys add up over the hierarchy like counts; a total's key is its leaves' sum mod 1.
+        let mut key_tables = Vec::new();
+        for (table, keys) in tables.iter().zip(&summed_keys) {
+            let leaves = keys.iter().map(|(k, sum)| (k.clone(), *sum));
+            key_tables.push(Table::counts(table.name(), table.dimensions().to_vec(), leaves).map_err(|e| fail(&e))?);
+        }
+        let values = Problem::new(tables).map_err(|e| fail(&e))?;
+        let keys = Problem::new(key_tables).map_err(|e| fail(&e))?;
+        let perturbed = |cell: CellId| {
+            let key = CellKey::from_sum(keys.value(cell) as u64);
+            Some(ptable.perturb(values.value(cell) as u64, key) as f64)
+        };
+        let cells = published_cells(&values, d.runden, perturbed)?;
+        let deviation = ptable.rows().map(|r| r.v.unsigned_abs()).max().unwrap_or(0);
+        return Ok(Protected {
+            cells,
+            audit: Vec::new(),
+            primary: 0,
+            secondary: 0,
+            count: values.cell_count(),
+            perturbation: Some(deviation),
+        });
     }
     let problem = Problem::new(tables).map_err(|e| fail(&e))?;
-    let d = &spec.disclosure;
     let settings = Settings {
         protection: Protection { absolute: d.schutzbreite, percent: d.schutzbreite_prozent },
         singletons: false,
         threshold: None,
     };
-    let primary = problem.primary(&Rules::minimum_frequency(d.mindestfallzahl));
+    let mut rules = Rules::minimum_frequency(d.mindestfallzahl);
+    if let Some(n_k) = d.dominanz {
+        rules.dominance = Some(Dominance::new(n_k.n, n_k.k).map_err(|e| fail(&e))?);
+    }
+    if let Some(p) = d.p_prozent {
+        rules.p_percent = Some(PPercent::new(p).map_err(|e| fail(&e))?);
+    }
+    let primary = problem.primary(&rules);
     let protected = problem.protect(&primary, &settings).map_err(|e| fail(&e))?;
     let audit = problem.audit(&protected, &settings.protection).map_err(|e| fail(&e))?;
     if !audit.is_safe() {
         let cells: Vec<String> = audit.unprotected().map(|e| problem.describe(e.cell)).collect();
         return Err(Error::Disclosure(format!("the audit finds unprotected cells: {}", cells.join("; "))));
     }
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for (t, table) in problem.tables().iter().enumerate() {
-        let names: Vec<&str> = table.dimensions().iter().map(Hierarchy::name).collect();
-        for index in 0..table.len() {
-            let cell = problem.table_cell(t, index);
-            if !seen.insert(cell) {
-                continue;
-            }
-            let codes = table.codes(index);
-            let breakdown: Vec<(String, String)> = names[1..]
-                .iter()
-                .zip(&codes[1..])
-                .filter(|(_, c)| **c != TOTAL)
-                .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
-                .collect();
-            let value = match problem.published(&protected, cell) {
-                Some(v) => Some(match d.runden {
-                    Some(base) => disclosure::round(v, base).map_err(|e| fail(&e))?,
-                    None => v,
-                }),
-                None => None,
-            };
-            out.push((codes[0].to_owned(), breakdown, value));
-        }
-    }
+    let out = published_cells(&problem, d.runden, |cell| problem.published(&protected, cell))?;
     let bounded = |x: f64| if x.is_finite() { number(x) } else { "unbegrenzt".to_owned() };
     let report = audit
         .entries
@@ -182,7 +221,43 @@ fn protect(spec: &Spec, areas: &Areas, aggregates: &Aggregates, indices: &[usize
         primary: protected.primary_count(),
         secondary: protected.secondary_count(),
         count: problem.cell_count(),
+        perturbation: None,
     })
+}
+
+/// Every distinct cell of a problem's tables once, with the value `publish` gives it (`None`:
+/// withheld), rounded to `base` if given.
+fn published_cells(
+    problem: &Problem,
+    base: Option<u64>,
+    publish: impl Fn(CellId) -> Option<f64>,
+) -> Result<Vec<Cell>, Error> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (t, table) in problem.tables().iter().enumerate() {
+        let names: Vec<&str> = table.dimensions().iter().map(Hierarchy::name).collect();
+        for index in 0..table.len() {
+            let cell = problem.table_cell(t, index);
+            if !seen.insert(cell) {
+                continue;
+            }
+            let codes = table.codes(index);
+            let breakdown: Vec<(String, String)> = names[1..]
+                .iter()
+                .zip(&codes[1..])
+                .filter(|(_, c)| **c != TOTAL)
+                .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+                .collect();
+            let value = match (publish(cell), base) {
+                (Some(v), Some(base)) => {
+                    Some(disclosure::round(v, base).map_err(|e| Error::Disclosure(e.to_string()))?)
+                }
+                (value, _) => value,
+            };
+            out.push((codes[0].to_owned(), breakdown, value));
+        }
+    }
+    Ok(out)
 }
 
 fn quoted(s: &str) -> String {
@@ -194,7 +269,14 @@ fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>, Error> {
 }
 
 /// Protects the aggregates and writes the release to `output`, which must not exist yet.
-pub fn write(spec: &Spec, areas: &Areas, aggregates: &Aggregates, output: &Path) -> Result<Outcome, Error> {
+/// With a p-table, count tables are perturbed by the cell key method instead of suppressed.
+pub fn write(
+    spec: &Spec,
+    areas: &Areas,
+    aggregates: &Aggregates,
+    ptable: Option<&PTable>,
+    output: &Path,
+) -> Result<Outcome, Error> {
     if output.exists() {
         return Err(Error::io(
             output,
@@ -211,7 +293,7 @@ pub fn write(spec: &Spec, areas: &Areas, aggregates: &Aggregates, output: &Path)
     }
     let mut protected = Vec::new();
     for (_, indices) in &variables {
-        protected.push(protect(spec, areas, aggregates, indices)?);
+        protected.push(protect(spec, areas, aggregates, ptable, indices)?);
     }
 
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "release".into());
@@ -316,12 +398,16 @@ fn write_files(
     if let Some(ags) = &run.ags {
         m.push_str(&format!("ags = {}\n", quoted(ags)));
     }
+    let attribution = match protected.iter().filter_map(|p| p.perturbation).max() {
+        Some(d) => format!("{}; Fallzahlen nach dem Zellschlüsselverfahren verändert (um höchstens {d})", run.quelle),
+        None => run.quelle.clone(),
+    };
     m.push_str(&format!(
         "title = {}\nsource = {}\nlicence = {}\nattribution = {}\naudience = {}\n\n",
         quoted(&run.titel),
         quoted(&run.quelle),
         quoted(&run.lizenz),
-        quoted(&run.quelle),
+        quoted(&attribution),
         quoted(&run.publikum)
     ));
     let layer_list: Vec<String> = layers[..=depth].iter().map(|l| quoted(l)).collect();
@@ -335,11 +421,16 @@ fn write_files(
         breakdown_list.join(", ")
     ));
     for (variable, indices) in variables {
-        let label = &spec.tables[indices[0]].label;
+        let table = &spec.tables[indices[0]];
+        let unit = match &table.measure {
+            Measure::Count => "count",
+            Measure::Sum { unit, .. } => unit,
+        };
         m.push_str(&format!(
-            "\n[[statistics.variable]]\nkey = {}\nlabel = {}\nunit = \"count\"\n",
+            "\n[[statistics.variable]]\nkey = {}\nlabel = {}\nunit = {}\n",
             quoted(variable),
-            quoted(label)
+            quoted(&table.label),
+            quoted(unit)
         ));
     }
     let path = dir.join("release.toml");

@@ -83,6 +83,84 @@ pub struct DisclosureSettings {
     pub schutzbreite_prozent: f64,
     /// Round published values to this base (5, 10).
     pub runden: Option<u64>,
+    /// The dominance rule for sum tables: a cell is sensitive if its `n` largest contributors
+    /// hold more than `k` % of it.
+    pub dominanz: Option<DominanceSetting>,
+    /// The p % rule for sum tables: a cell is sensitive if the second-largest contributor could
+    /// estimate the largest one's value to within `p` %.
+    pub p_prozent: Option<f64>,
+    /// The cell key method instead of suppression for count tables.
+    pub zellschluessel: Option<CellKeyFiles>,
+}
+
+/// The cell key method (Zellschlüsselverfahren, METHODS.md §5.4) as the specification names it:
+/// the secret of the record keys, and the p-table as a file or as its parameters.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CellKeyFiles {
+    /// The file holding the secret from which every person's record key is derived (relative to
+    /// the specification; at least 16 characters). The same secret gives the same keys in every
+    /// run, so a cell published twice is perturbed the same way.
+    pub geheimnis: PathBuf,
+    /// A p-table exported by R's `ptable::pt_export` (relative to the specification).
+    pub ptabelle: Option<PathBuf>,
+    /// Or the p-table's parameters: the maximum deviation D,
+    pub d: Option<u32>,
+    /// the variance V,
+    pub v: Option<f64>,
+    /// the counts 1..=js never published,
+    #[serde(default)]
+    pub js: u32,
+    /// and the least probability of no change.
+    pub pstay: Option<f64>,
+}
+
+/// The cell key method ready to run: the secret and the p-table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellKeyMethod {
+    /// The secret of the record keys.
+    pub secret: String,
+    /// The p-table.
+    pub ptable: disclosure::PTable,
+}
+
+impl CellKeyFiles {
+    /// Reads the secret and the p-table (or builds it from its parameters).
+    pub fn load(&self) -> Result<CellKeyMethod, Error> {
+        let text = std::fs::read_to_string(&self.geheimnis).map_err(|e| Error::io(&self.geheimnis, e))?;
+        let secret = text.trim().to_owned();
+        if secret.chars().count() < 16 {
+            let message = "the secret of the record keys needs at least 16 characters".into();
+            return Err(Error::input(&self.geheimnis.display().to_string(), None, None, message));
+        }
+        let spec_error = |message: String| Error::Spec { file: "[geheimhaltung.zellschluessel]".into(), message };
+        let ptable = match (&self.ptabelle, self.d, self.v) {
+            (Some(path), None, None) => {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                disclosure::PTable::parse(&text).map_err(|e| Error::Input {
+                    file: path.display().to_string(),
+                    at: Some(format!("line {}", e.line)),
+                    column: e.column.clone(),
+                    message: e.problem.to_string(),
+                })?
+            }
+            (None, Some(d), Some(v)) => {
+                disclosure::PTable::maximum_entropy(d, v, self.js, self.pstay).map_err(|e| spec_error(e.to_string()))?
+            }
+            _ => return Err(spec_error("give `ptabelle` or both `d` and `v`".into())),
+        };
+        Ok(CellKeyMethod { secret, ptable })
+    }
+}
+
+/// The parameters of the (n, k) dominance rule.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DominanceSetting {
+    /// The number of largest contributors.
+    pub n: usize,
+    /// Their share in per cent above which the cell is sensitive.
+    pub k: f64,
 }
 
 fn three() -> u64 {
@@ -95,7 +173,15 @@ fn one() -> f64 {
 
 impl Default for DisclosureSettings {
     fn default() -> Self {
-        DisclosureSettings { mindestfallzahl: 3, schutzbreite: 1.0, schutzbreite_prozent: 0.0, runden: None }
+        DisclosureSettings {
+            mindestfallzahl: 3,
+            schutzbreite: 1.0,
+            schutzbreite_prozent: 0.0,
+            runden: None,
+            dominanz: None,
+            p_prozent: None,
+            zellschluessel: None,
+        }
     }
 }
 
@@ -145,6 +231,26 @@ pub struct TableSpec {
     pub dimensions: Vec<String>,
     /// The filters, all of which a record must pass.
     pub filters: Vec<Filter>,
+    /// What the cells hold.
+    pub measure: Measure,
+}
+
+/// What a table's cells hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// The number of records (a frequency table, Fallzahlen).
+    Count,
+    /// The sum of a whole-number column (a magnitude table, Wertetabelle), with the units that
+    /// contribute to it, for the dominance and p % rules.
+    Sum {
+        /// The column summed; its values are never negative.
+        column: String,
+        /// The column naming each record's contributor (e.g. the Kita); a contributor's records
+        /// in one cell add up to one contribution.
+        contributor: String,
+        /// The unit shown with the values, e.g. `Stunden`.
+        unit: String,
+    },
 }
 
 /// A filter on one column.
@@ -210,6 +316,9 @@ struct RawTable {
     dimensionen: Vec<String>,
     #[serde(default)]
     filter: Vec<RawFilter>,
+    wert: Option<String>,
+    beitragende: Option<String>,
+    einheit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +357,10 @@ impl Spec {
         }
         if let Some(d) = &mut spec.districts {
             d.datei = dir.join(&d.datei);
+        }
+        if let Some(c) = &mut spec.disclosure.zellschluessel {
+            c.geheimnis = dir.join(&c.geheimnis);
+            c.ptabelle = c.ptabelle.as_ref().map(|p| dir.join(p));
         }
         Ok(spec)
     }
@@ -348,12 +461,14 @@ impl Spec {
                 }
                 filters.push(filter);
             }
+            let measure = spec.measure(&t.quelle, t.wert, t.beitragende, t.einheit).map_err(&context)?;
             if let Some(other) = tables.iter().find(|o| o.variable == t.merkmal)
-                && (other.source != t.quelle || other.filters != filters)
+                && (other.source != t.quelle || other.filters != filters || other.measure != measure)
             {
                 return Err(context(format!(
-                    "variable {:?} is also counted by table {:?} from other records (source or filters differ); \
-                     tables of one variable must count the same records, give this one its own variable",
+                    "variable {:?} is also counted by table {:?} from other records or as another measure (source, \
+                     filters, `wert` or `beitragende` differ); tables of one variable must count the same records, \
+                     give this one its own variable",
                     t.merkmal, other.name
                 )));
             }
@@ -364,6 +479,7 @@ impl Spec {
                 label: t.label,
                 dimensions: t.dimensionen,
                 filters,
+                measure,
             });
         }
         if tables.is_empty() {
@@ -389,6 +505,39 @@ impl Spec {
                 })?;
                 s.kind.column(column).map(|c| c.ty).ok_or_else(unknown)
             }
+        }
+    }
+
+    /// A table's measure from its `wert`, `beitragende` and `einheit`: a count without them, a sum
+    /// of a whole-number column that is never negative with them (contributors by default the
+    /// persons).
+    fn measure(
+        &self,
+        source: &str,
+        value: Option<String>,
+        contributor: Option<String>,
+        unit: Option<String>,
+    ) -> Result<Measure, String> {
+        let Some(column) = value else {
+            return match (contributor, unit) {
+                (None, None) => Ok(Measure::Count),
+                _ => Err("`beitragende` and `einheit` belong to a sum table; give `wert` too".into()),
+            };
+        };
+        let Some(record_source) = self.sources.get(source) else {
+            return Err(format!("a sum (`wert`) needs a record file as its source; {source:?} is derived"));
+        };
+        let kind = record_source.kind;
+        let non_negative = kind
+            .column(&column)
+            .is_some_and(|c| c.ty == ColumnType::Integer && c.range.is_some_and(|(from, _)| from >= 0) && !c.nullable);
+        if !non_negative {
+            return Err(format!("`wert` {column:?} is no whole-number column of {source:?} that is never negative"));
+        }
+        let contributor = contributor.unwrap_or_else(|| kind.key()[0].to_owned());
+        match self.column_type(source, &contributor)? {
+            ColumnType::Date => Err(format!("a date ({contributor}) cannot name contributors")),
+            _ => Ok(Measure::Sum { column, contributor, unit: unit.ok_or("a sum table needs its `einheit`")? }),
         }
     }
 

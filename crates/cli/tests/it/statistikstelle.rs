@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bimo::{Imported, import_manifest};
-use statistikstelle::engine::{self, Limits};
+use statistikstelle::engine::{self, Limits, Place};
 use statistikstelle::generator::{self, Settings};
 use statistikstelle::{Areas, Spec, calibration, microdata};
 use store::Store;
@@ -118,7 +118,7 @@ fn statistikstelle_tables_equal_a_hand_count() {
     let spec = fixture_spec(tmp.path(), PUPILS, 1, TABLES);
     let out = tmp.path().join("release");
     let statistikstelle::Report { outcome, aggregates, .. } =
-        statistikstelle::aggregate(&spec, &out, limits()).unwrap();
+        statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap();
     assert_eq!((outcome.primary, outcome.secondary), (0, 0), "minimum frequency 1 withholds nothing");
     let rows = lines(&out.join("tabellen.csv"));
     assert_eq!(rows[0], "gebiet;zeitraum;merkmal;schulform;geschlecht;ziel_schulform;schulbezirk;anzahl");
@@ -168,7 +168,7 @@ fn statistikstelle_suppresses_small_cells_and_ships_the_audit() {
                  label = \"Schülerinnen und Schüler\"\ndimensionen = [\"schulform\"]\n";
     let spec = fixture_spec(tmp.path(), PUPILS, 3, table);
     let out = tmp.path().join("release");
-    let outcome = statistikstelle::aggregate(&spec, &out, limits()).unwrap().outcome;
+    let outcome = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap().outcome;
     assert!(outcome.primary > 0);
     let rows = lines(&out.join("tabellen.csv"));
     // Realschule in Teil A holds one pupil: withheld; the city total of 8 is published.
@@ -179,12 +179,155 @@ fn statistikstelle_suppresses_small_cells_and_ships_the_audit() {
     assert!(audit[1..].iter().all(|l| l.ends_with(";ja")), "{audit:?}");
 }
 
+/// Contracted Kita hours by Stadtteil, contributed by the Kitas (a magnitude table). Teil A: KA
+/// 45 + 45 + 35 = 125 and KB 25 of 150, so KA holds 83 % (dominance (1, 80) finds it); Teil B: KB
+/// 45, KC 35 + 25 = 60, KD 10 of 115, safe by both rules (60 / 115 = 52 %; 115 − 60 − 45 = 10 is
+/// not below 10 % of 60). Teil A's total would follow from Bezirk 1 (265) and Teil B, so Teil B
+/// is withheld as well.
+#[test]
+fn statistikstelle_protects_sums_by_dominance_over_their_contributors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "gebiete.csv", AREAS);
+    write(
+        tmp.path(),
+        "kita.csv",
+        "pseudonym;jahr;kita;alter;betreuungsstunden;wohngebiet\n\
+         k1;2024;KA;3;45;10101\nk2;2024;KA;4;45;10101\nk3;2024;KA;5;35;10102\nk4;2024;KB;3;25;10102\n\
+         k5;2024;KB;4;45;10201\nk6;2024;KC;5;35;10201\nk7;2024;KC;3;25;10201\nk8;2024;KD;4;10;10201\n\
+         k9;2023;KD;4;60;10201\n",
+    );
+    let spec = write(
+        tmp.path(),
+        "spec.toml",
+        r#"[lauf]
+kommune = "test"
+kommune_name = "Teststadt"
+titel = "Betreuungsstunden 2024"
+quelle = "Statistikstelle Teststadt"
+schuljahr = 2024
+gebiete = "gebiete.csv"
+ebene = "stadtteil"
+
+[geheimhaltung]
+mindestfallzahl = 2
+dominanz = { n = 1, k = 80 }
+p_prozent = 10
+
+[quellen.kita]
+datei = "kita.csv"
+
+[[tabelle]]
+name = "stunden"
+quelle = "kita"
+merkmal = "betreuungsstunden"
+label = "Vertraglich vereinbarte Betreuungsstunden"
+wert = "betreuungsstunden"
+beitragende = "kita"
+einheit = "Stunden"
+"#,
+    );
+    let out = tmp.path().join("release");
+    let outcome = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap().outcome;
+    assert_eq!((outcome.primary, outcome.secondary), (1, 1));
+    let mut rows = lines(&out.join("tabellen.csv"));
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            "000;2024;betreuungsstunden;265",
+            "001;2024;betreuungsstunden;265",
+            "101;2024;betreuungsstunden;.",
+            "102;2024;betreuungsstunden;.",
+            "gebiet;zeitraum;merkmal;anzahl"
+        ]
+    );
+    let audit = lines(&out.join("pruefbericht.csv"));
+    assert!(audit.iter().any(|l| l.contains("primär;Dominanz;0;265")), "{audit:?}");
+    assert!(std::fs::read_to_string(&outcome.manifest).unwrap().contains("unit = \"Stunden\""));
+}
+
+/// The cell key method: every cell of the pupils by Stadtteil and Schulform is its true count
+/// changed by the p-table entry its cell key picks, the key being the sum of its pupils' record
+/// keys (derived here independently: the first 12 hex digits of SHA-256(secret ‖ pseudonym) modulo
+/// 10^8) modulo 1. Nothing is withheld; the attribution says the counts are perturbed.
+#[test]
+fn statistikstelle_perturbs_counts_by_their_cell_keys() {
+    use sha2::Digest;
+    let tmp = tempfile::tempdir().unwrap();
+    let secret = "ein-geheimnis-der-statistikstelle";
+    write(tmp.path(), "geheimnis.txt", &format!("{secret}\n"));
+    let table = "[geheimhaltung.zellschluessel]\ngeheimnis = \"geheimnis.txt\"\nd = 2\nv = 1.05\njs = 1\n\n\
+                 [[tabelle]]\nname = \"schulform\"\nquelle = \"schueler\"\nmerkmal = \"schueler\"\n\
+                 label = \"Schülerinnen und Schüler\"\ndimensionen = [\"schulform\"]\n";
+    let spec = fixture_spec(tmp.path(), PUPILS, 3, table);
+    let out = tmp.path().join("release");
+    let outcome = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap().outcome;
+    assert_eq!((outcome.primary, outcome.secondary), (0, 0));
+
+    let ptable = disclosure::PTable::maximum_entropy(2, 1.05, 1, None).unwrap();
+    let record_key = |pseudonym: &str| {
+        let digest = sha2::Sha256::digest(format!("{secret}{pseudonym}").as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        u64::from_str_radix(&hex[..12], 16).unwrap() % 100_000_000
+    };
+    // Per cell (area, Schulform or "" for all): the count and the key sum.
+    let mut cells: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for line in PUPILS.lines().filter(|l| l.split(';').nth(1) == Some("2024")) {
+        let f: Vec<&str> = line.split(';').collect();
+        let teil = if f[5] == "10201" { "102" } else { "101" };
+        for area in ["000", "001", teil] {
+            for form in ["", f[4]] {
+                let cell = cells.entry((area.to_owned(), form.to_owned())).or_insert((0, 0));
+                cell.0 += 1;
+                cell.1 += record_key(f[0]);
+            }
+        }
+    }
+    let rows = lines(&out.join("tabellen.csv"));
+    let mut changed = 0;
+    for ((area, form), (n, keys)) in &cells {
+        let published = ptable.perturb(*n, disclosure::CellKey::from_sum(*keys));
+        changed += usize::from(published != *n);
+        assert!(published.abs_diff(*n) <= 2 && published != 1, "{area} {form}: {n} → {published}");
+        let row = format!("{area};2024/25;schueler;{form};{published}");
+        assert!(rows.contains(&row), "{row} not in {rows:?}");
+    }
+    assert!(changed > 0, "no cell changed: {cells:?}");
+    // Empty cells stay empty.
+    assert!(rows.contains(&"102;2024/25;schueler;Realschule;0".to_owned()), "{rows:?}");
+    let manifest = std::fs::read_to_string(&outcome.manifest).unwrap();
+    assert!(manifest.contains("Zellschlüsselverfahren verändert (um höchstens 2)"), "{manifest}");
+}
+
+/// A sum needs a column that is never negative and a unit.
+#[test]
+fn statistikstelle_refuses_sums_it_cannot_protect() {
+    let head = "[lauf]\nkommune = \"k\"\nkommune_name = \"K\"\ntitel = \"T\"\nquelle = \"Q\"\nschuljahr = 2024\n\
+                gebiete = \"g.csv\"\nebene = \"stadtteil\"\n\n[quellen.kita]\ndatei = \"k.parquet\"\n\n\
+                [[tabelle]]\nname = \"t\"\nquelle = \"kita\"\nmerkmal = \"m\"\nlabel = \"L\"\n";
+    let e = |table: &str| Spec::parse(&format!("{head}{table}"), "s.toml").unwrap_err().to_string();
+    assert!(e("wert = \"kita\"\neinheit = \"h\"\n").contains("no whole-number column"));
+    assert!(e("wert = \"betreuungsstunden\"\n").contains("needs its `einheit`"));
+    assert!(e("beitragende = \"kita\"\n").contains("give `wert` too"));
+    let spec = Spec::parse(&format!("{head}wert = \"betreuungsstunden\"\neinheit = \"Stunden\"\n"), "s.toml").unwrap();
+    assert_eq!(
+        spec.tables[0].measure,
+        statistikstelle::spec::Measure::Sum {
+            column: "betreuungsstunden".into(),
+            contributor: "pseudonym".into(),
+            unit: "Stunden".into()
+        }
+    );
+}
+
 /// The error of a run on the fixture with `pupils`; asserts that no release (nor its temporary
 /// folder) was left behind.
 fn error(pupils: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let spec = fixture_spec(tmp.path(), pupils, 3, TABLES);
-    let e = statistikstelle::aggregate(&spec, &tmp.path().join("release"), limits()).unwrap_err().to_string();
+    let e = statistikstelle::aggregate(&spec, &tmp.path().join("release"), limits(), &Place::Local)
+        .unwrap_err()
+        .to_string();
     let left: Vec<String> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
@@ -218,7 +361,7 @@ fn statistikstelle_names_bad_records_and_writes_no_release() {
         std::fs::read_to_string(&spec).unwrap().replace("datei = \"schueler.csv\"", "datei = \"schueler.parquet\"");
     std::fs::write(&spec, text).unwrap();
     let out = tmp.path().join("release");
-    let e = statistikstelle::aggregate(&spec, &out, limits()).unwrap_err().to_string();
+    let e = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap_err().to_string();
     assert!(e.contains("schueler.parquet: not a Parquet file"), "{e}");
     assert!(!out.exists());
 }
@@ -329,7 +472,7 @@ dimensionen = ["alter"]
         s.file = tmp.path().join(&s.file);
     }
     let areas = Areas::read(&spec.run.gebiete).unwrap();
-    let aggregates = engine::aggregate_blocking(&spec, &areas, limits()).unwrap();
+    let aggregates = engine::aggregate_blocking(&spec, &areas, limits(), &Place::Local, None).unwrap();
     let flows: BTreeMap<(String, String, String), u64> = aggregates.tables[0]
         .rows
         .iter()
@@ -347,7 +490,7 @@ dimensionen = ["alter"]
         &spec_text.replace("{layer}", "stadtbezirk").replace("{dims}", "\"ziel_schulform\""),
     );
     let out = tmp.path().join("release");
-    let outcome = statistikstelle::aggregate(&spec_path, &out, limits()).unwrap().outcome;
+    let outcome = statistikstelle::aggregate(&spec_path, &out, limits(), &Place::Local).unwrap().outcome;
     let store = Store::open_in_memory().unwrap();
     for m in ["stadt.toml", "stadtbezirk.toml"] {
         import_manifest(&store, &koeln().join(m), "t").unwrap();
