@@ -1,6 +1,6 @@
 //! The same table specification on a Ballista cluster – a scheduler and two executors, each its
 //! own `statistikstelle` process on loopback – gives a release identical, byte for byte, to the
-//! run in one process.
+//! run in one process: with suppression, and with the cell key method and a sum table.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -142,8 +142,24 @@ dimensionen = ["alter"]
     )
     .unwrap();
 
-    let local = tmp.path().join("lokal");
-    aggregate(&spec, &local, None);
+    // The same with the cell key method for the counts and a sum table protected by dominance.
+    let spec_text = std::fs::read_to_string(&spec).unwrap();
+    let perturbed = tmp.path().join("spec-zellschluessel.toml");
+    std::fs::write(tmp.path().join("geheimnis.txt"), "ein-geheimnis-der-statistikstelle").unwrap();
+    std::fs::write(
+        &perturbed,
+        format!(
+            "{spec_text}\n[geheimhaltung]\ndominanz = {{ n = 1, k = 85 }}\n\n[geheimhaltung.zellschluessel]\n\
+             geheimnis = \"geheimnis.txt\"\nd = 2\nv = 1.05\njs = 1\n\n[[tabelle]]\nname = \"stunden\"\n\
+             quelle = \"kita\"\nmerkmal = \"betreuungsstunden\"\nlabel = \"Betreuungsstunden\"\n\
+             wert = \"betreuungsstunden\"\nbeitragende = \"kita\"\neinheit = \"Stunden\"\n"
+        ),
+    )
+    .unwrap();
+    let runs = [(&spec, "lokal", "verteilt"), (&perturbed, "lokal-zs", "verteilt-zs")];
+    for (spec, local, _) in runs {
+        aggregate(spec, &tmp.path().join(local), None);
+    }
 
     let scheduler = SocketAddr::from(([127, 0, 0, 1], free_ports()));
     let mut processes = Processes(Vec::new());
@@ -173,10 +189,12 @@ dimensionen = ["alter"]
         work_dirs.push(work_dir);
     }
 
-    let distributed = tmp.path().join("verteilt");
-    aggregate(&spec, &distributed, Some(&format!("df://{scheduler}")));
-
-    assert_eq!(files(&local), files(&distributed));
+    for (spec, local, distributed) in runs {
+        aggregate(spec, &tmp.path().join(distributed), Some(&format!("df://{scheduler}")));
+        assert_eq!(files(&tmp.path().join(local)), files(&tmp.path().join(distributed)));
+    }
+    let manifest = std::fs::read_to_string(tmp.path().join("verteilt-zs/release.toml")).unwrap();
+    assert!(manifest.contains("Zellschlüsselverfahren") && manifest.contains("unit = \"Stunden\""), "{manifest}");
     for dir in &work_dirs {
         assert!(entries(dir) > 0, "executor {} ran no task", dir.display());
     }
