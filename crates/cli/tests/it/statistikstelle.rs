@@ -299,6 +299,30 @@ fn statistikstelle_perturbs_counts_by_their_cell_keys() {
     assert!(manifest.contains("Zellschlüsselverfahren verändert (um höchstens 2)"), "{manifest}");
 }
 
+/// A faulty p-table is named by file, line and column, a short secret by its file; nothing is
+/// written.
+#[test]
+fn statistikstelle_names_a_bad_ptable_and_a_short_secret() {
+    let run = |secret: &str, ptable: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        write(tmp.path(), "geheimnis.txt", secret);
+        write(tmp.path(), "ptabelle.csv", ptable);
+        let table = "[geheimhaltung.zellschluessel]\ngeheimnis = \"geheimnis.txt\"\nptabelle = \"ptabelle.csv\"\n\n\
+                     [[tabelle]]\nname = \"schulform\"\nquelle = \"schueler\"\nmerkmal = \"schueler\"\n\
+                     label = \"Schülerinnen und Schüler\"\n";
+        let spec = fixture_spec(tmp.path(), PUPILS, 3, table);
+        let out = tmp.path().join("release");
+        let e = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap_err().to_string();
+        assert!(!out.exists());
+        e
+    };
+    let good = "i;j;p;v;p_int_ub\n0;0;1;0;1\n1;0;0.5;-1;0.5\n1;2;0.5;1;1\n";
+    let e = run("ein-geheimnis-der-statistikstelle", &good.replace("1;0;0.5;-1;0.5", "1;0;1.5;-1;0.5"));
+    assert!(e.contains("ptabelle.csv, line 3, column p:"), "{e}");
+    let e = run("kurz", good);
+    assert!(e.contains("geheimnis.txt: the secret of the record keys needs at least 16 characters"), "{e}");
+}
+
 /// A sum needs a column that is never negative and a unit.
 #[test]
 fn statistikstelle_refuses_sums_it_cannot_protect() {
