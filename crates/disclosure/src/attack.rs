@@ -7,6 +7,23 @@
 //! agree with this knowledge: two linear programs (as sdcTable's `attack`). Only the suppressed
 //! cells linked to the attacked one through constraints enter the programs; the others cannot
 //! move it.
+//!
+//! On fine, sparse tables these components hold thousands of cells, so the exact programs are
+//! solved only where nothing cheaper decides. Every bound is bracketed and tightened from both
+//! sides until the brackets meet:
+//!
+//! - *inside*, by feasible tables: the true values, and the solutions of programs over the
+//!   cell's neighbourhood (the constraints within a radius of it) whose border cells are held at
+//!   their true values; every such solution extends, with all other cells at their true values,
+//!   to a table consistent with the publication ([`Witnesses`]);
+//! - *outside*, by relaxations: one constraint alone (no cell is negative), and the same
+//!   neighbourhood without the constraints beyond it.
+//!
+//! The radius grows until the brackets meet or the neighbourhood is the whole component, where
+//! both programs are the exact one. A question that only needs the width – is the cell protected,
+//! did a suppression widen it – is answered as soon as one bracket settles it.
+
+use std::collections::{HashMap, HashSet};
 
 use microlp::{ComparisonOp, OptimizationDirection};
 
@@ -46,10 +63,7 @@ impl Problem {
             let v = self.value(cell);
             return Ok(Interval { lower: v, upper: v });
         }
-        let attacker = Attacker::new(self, pattern, cell);
-        let lower = attacker.solve(0, Bound::Lower)?.0;
-        let upper = attacker.solve(0, Bound::Upper)?.0;
-        Ok(Interval { lower, upper })
+        Attack::new(self, pattern, cell).exact(&mut Witnesses::new(self))
     }
 
     /// The suppressed cells linked to `cell` through constraints, and those constraints.
@@ -79,30 +93,10 @@ impl Problem {
     }
 }
 
-/// Which end of a cell's interval a linear program seeks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Bound {
-    /// The minimum.
-    Lower,
-    /// The maximum.
-    Upper,
-}
-
-impl Bound {
-    /// The factor that turns the bound into a maximum: `max sign · x`.
-    fn sign(self) -> f64 {
-        match self {
-            Bound::Lower => -1.0,
-            Bound::Upper => 1.0,
-        }
-    }
-}
-
-/// Values of suppressed cells in feasible solutions of attacker problems. Each lies within the
-/// cell's interval, so `[low, high]` is a lower bound of the interval: once it is as wide as the
-/// protection level, the cell is proven safe without a linear program of its own. Suppressing
-/// more cells keeps every feasible solution feasible (a newly suppressed cell at its value), so
-/// witnesses stay valid while a pattern grows. The true values are the first witness.
+/// Values of suppressed cells in tables consistent with a publication. Each lies within the
+/// cell's interval, so the smallest and the largest seen bracket its bounds from inside.
+/// Suppressing more cells keeps every such table consistent, so witnesses stay valid while a
+/// pattern grows. The true values are the first witness.
 #[derive(Debug, Clone)]
 pub(crate) struct Witnesses {
     seen: Vec<(f64, f64)>,
@@ -129,189 +123,257 @@ impl Witnesses {
     }
 }
 
-/// One additivity constraint of a component: `Σ sign · x = rhs` over its suppressed cells (by
-/// position in the component), the published cells moved into `rhs`.
+/// One additivity constraint of a neighbourhood: `Σ sign · x = rhs` over its suppressed cells
+/// (by position in [`Attack::cells`]), the published cells moved into `rhs`.
 #[derive(Debug, Clone)]
 struct Row {
     terms: Vec<(usize, f64)>,
     rhs: f64,
 }
 
-/// The attacker's linear programs over one component of suppressed cells.
+/// The attack on one suppressed cell: its component explored breadth first, as far as needed.
 ///
-/// Bounding many cells of one component, the programs are kept solved between cells: one
-/// program per direction maximises `t` subject to the component's constraints and
-/// `t ≤ sign · x_d + y_d` for every cell `d`, with `y_d ≥ 0`. Fixing `y_c` at 0 makes the optimum
-/// `t` the bound of `c` (every other `y_d` absorbs its row); moving to the next cell fixes its `y`
-/// and releases the previous one, and the simplex goes on from the last basis instead of starting
-/// anew. The upper program caps `t` at more than any published value of the component (a cell
-/// below a published total cannot exceed it); a cell whose optimum meets the cap, and any edit the
-/// solver cannot finish, is bounded by a fresh program of its own, which also decides
-/// unboundedness.
-pub(crate) struct Attacker<'p> {
+/// A cell's distance is the number of constraints on the shortest path from the attacked cell;
+/// a constraint's level is the distance of the cell through which it was found. The
+/// neighbourhood of radius `r` holds the constraints of level ≤ `r` and their cells, those at
+/// distance `r + 1` being its border.
+pub(crate) struct Attack<'p> {
     problem: &'p Problem,
+    pattern: &'p Pattern,
     cells: Vec<CellId>,
-    position: Vec<usize>,
+    distance: Vec<usize>,
+    position: HashMap<CellId, usize>,
     rows: Vec<Row>,
-    simple: Vec<(f64, f64)>,
-    cap: f64,
-    warm: [Option<Warm>; 2],
+    level: Vec<usize>,
+    constraints: HashSet<usize>,
+    expanded: usize,
 }
 
-/// A solved selector program (see [`Attacker`]) and the cell whose `y` is fixed.
-struct Warm {
-    solution: microlp::Solution,
-    x: Vec<microlp::Variable>,
-    y: Vec<microlp::Variable>,
-    t: microlp::Variable,
-    fixed: Option<usize>,
+/// The interval of a cell bracketed: `inner ⊆ interval ⊆ outer`.
+#[derive(Debug, Clone, Copy)]
+struct Bracket {
+    inner: Interval,
+    outer: Interval,
 }
 
-impl<'p> Attacker<'p> {
-    /// The attacker of the component of the suppressed `cell` under `pattern`.
-    pub(crate) fn new(problem: &'p Problem, pattern: &Pattern, cell: CellId) -> Attacker<'p> {
-        let (cells, constraints) = problem.component(pattern, cell);
-        let mut position = vec![usize::MAX; problem.cell_count()];
-        for (i, c) in cells.iter().enumerate() {
-            position[c.0] = i;
+impl Bracket {
+    fn settled(&self) -> bool {
+        self.inner == self.outer
+    }
+}
+
+impl<'p> Attack<'p> {
+    /// The attack on the suppressed `cell` under `pattern`.
+    pub(crate) fn new(problem: &'p Problem, pattern: &'p Pattern, cell: CellId) -> Attack<'p> {
+        Attack {
+            problem,
+            pattern,
+            cells: vec![cell],
+            distance: vec![0],
+            position: HashMap::from([(cell, 0)]),
+            rows: Vec::new(),
+            level: Vec::new(),
+            constraints: HashSet::new(),
+            expanded: 0,
         }
-        let mut largest: f64 = 0.0;
-        let rows: Vec<Row> = constraints
-            .iter()
-            .map(|&k| {
-                let constraint = &problem.constraints()[k];
+    }
+
+    /// The exact interval of the cell; every feasible table met is recorded in `witnesses`.
+    pub(crate) fn exact(&mut self, witnesses: &mut Witnesses) -> Result<Interval, AttackError> {
+        let mut bracket = self.start(witnesses);
+        let mut radius = 1;
+        while !bracket.settled() {
+            self.tighten(&mut bracket, radius, witnesses, &|_| None)?;
+            radius += 1;
+        }
+        Ok(bracket.inner)
+    }
+
+    /// Whether the cell's interval has a `wide` enough width, for a test that holds for an
+    /// interval whenever it holds for a narrower one.
+    pub(crate) fn is_wide(
+        &mut self,
+        witnesses: &mut Witnesses,
+        wide: &dyn Fn(Interval) -> bool,
+    ) -> Result<bool, AttackError> {
+        let decide = |b: &Bracket| {
+            if wide(b.inner) {
+                Some(true)
+            } else if !wide(b.outer) {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        let mut bracket = self.start(witnesses);
+        let mut radius = 1;
+        loop {
+            if let Some(answer) = decide(&bracket) {
+                return Ok(answer);
+            }
+            if let Some(answer) = self.tighten(&mut bracket, radius, witnesses, &decide)? {
+                return Ok(answer);
+            }
+            radius += 1;
+        }
+    }
+
+    /// The bracket before any linear program: inside the witnesses, outside the bounds each of the
+    /// cell's constraints gives alone.
+    fn start(&mut self, witnesses: &Witnesses) -> Bracket {
+        self.grow(0);
+        let mut outer = Interval { lower: 0.0, upper: f64::INFINITY };
+        for row in &self.rows {
+            let Some(&(_, sign)) = row.terms.iter().find(|(i, _)| *i == 0) else { continue };
+            let others = row.terms.iter().filter(|&&(j, _)| j != 0);
+            // s·x = rhs − Σ others: at most rhs if the others add (all the same sign as x, each
+            // ≥ 0), at least rhs if they subtract.
+            if others.clone().all(|&(_, s)| s == sign) {
+                outer.upper = outer.upper.min(snap(sign * row.rhs));
+            }
+            if others.clone().all(|&(_, s)| s != sign) {
+                outer.lower = outer.lower.max(snap(sign * row.rhs));
+            }
+        }
+        let inner = witnesses.interval(self.cells[0]);
+        clamp(Bracket { inner, outer })
+    }
+
+    /// Tightens the unsettled ends of `bracket` by the programs over the neighbourhood of
+    /// `radius`, inside first, stopping as soon as `decide` answers.
+    fn tighten(
+        &mut self,
+        bracket: &mut Bracket,
+        radius: usize,
+        witnesses: &mut Witnesses,
+        decide: &dyn Fn(&Bracket) -> Option<bool>,
+    ) -> Result<Option<bool>, AttackError> {
+        self.grow(radius);
+        let closed = self.expanded == self.cells.len();
+        for inside in [true, false] {
+            if !inside && closed {
+                break;
+            }
+            for bound in [Bound::Upper, Bound::Lower] {
+                let unsettled = match bound {
+                    Bound::Upper => bracket.inner.upper < bracket.outer.upper,
+                    Bound::Lower => bracket.inner.lower > bracket.outer.lower,
+                };
+                if !unsettled {
+                    continue;
+                }
+                let value = self.solve(radius, bound, inside, witnesses)?;
+                match (bound, inside || closed) {
+                    (Bound::Upper, true) => bracket.inner.upper = bracket.inner.upper.max(value),
+                    (Bound::Lower, true) => bracket.inner.lower = bracket.inner.lower.min(value),
+                    (Bound::Upper, false) => bracket.outer.upper = bracket.outer.upper.min(value),
+                    (Bound::Lower, false) => bracket.outer.lower = bracket.outer.lower.max(value),
+                }
+                if closed {
+                    match bound {
+                        Bound::Upper => bracket.outer.upper = value,
+                        Bound::Lower => bracket.outer.lower = value,
+                    }
+                }
+                *bracket = clamp(*bracket);
+                if let Some(answer) = decide(bracket) {
+                    return Ok(Some(answer));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Explores the component until every cell within `radius` has its constraints.
+    fn grow(&mut self, radius: usize) {
+        while self.expanded < self.cells.len() && self.distance[self.expanded] <= radius {
+            let at = self.cells[self.expanded];
+            let distance = self.distance[self.expanded];
+            self.expanded += 1;
+            for &k in self.problem.constraints_of(at) {
+                if !self.constraints.insert(k) {
+                    continue;
+                }
+                let constraint = &self.problem.constraints()[k];
                 let mut row = Row { terms: Vec::with_capacity(constraint.parts.len() + 1), rhs: 0.0 };
                 let signed =
                     std::iter::once((constraint.total, 1.0)).chain(constraint.parts.iter().map(|&p| (p, -1.0)));
                 for (c, sign) in signed {
-                    if pattern.is_suppressed(c) {
-                        row.terms.push((position[c.0], sign));
-                    } else {
-                        row.rhs -= sign * problem.value(c);
-                        largest = largest.max(problem.value(c));
+                    if !self.pattern.is_suppressed(c) {
+                        row.rhs -= sign * self.problem.value(c);
+                        continue;
                     }
+                    let next = self.cells.len();
+                    let i = *self.position.entry(c).or_insert(next);
+                    if i == next {
+                        self.cells.push(c);
+                        self.distance.push(distance + 1);
+                    }
+                    row.terms.push((i, sign));
                 }
-                row
-            })
-            .collect();
-        // From one row alone: with every other term of the same sign, s·x ≤ rhs − (the others ≥
-        // 0); with every other term of the opposite sign, s·x ≥ rhs.
-        let mut simple: Vec<(f64, f64)> = vec![(0.0, f64::INFINITY); cells.len()];
-        for row in &rows {
-            for &(i, sign) in &row.terms {
-                let others = row.terms.iter().filter(|&&(j, _)| j != i);
-                if others.clone().all(|&(_, s)| s == sign) {
-                    simple[i].1 = simple[i].1.min(snap(sign * row.rhs));
-                }
-                if others.clone().all(|&(_, s)| s != sign) {
-                    simple[i].0 = simple[i].0.max(snap(sign * row.rhs));
-                }
+                self.rows.push(row);
+                self.level.push(distance);
             }
         }
-        Attacker { problem, cells, position, rows, simple, cap: 2.0 * largest + 1.0, warm: [None, None] }
     }
 
-    /// The component's cells, the attacked one first.
-    pub(crate) fn cells(&self) -> &[CellId] {
-        &self.cells
-    }
-
-    /// Whether `cell` belongs to the component.
-    pub(crate) fn contains(&self, cell: CellId) -> bool {
-        self.position[cell.0] != usize::MAX
-    }
-
-    /// The exact `bound` of the component's `cell`, rounded to six decimal places; every
-    /// solution met on the way is recorded in `witnesses`. A bound that the witnesses already
-    /// reach and a single constraint proves costs no linear program.
-    pub(crate) fn bound(&mut self, cell: CellId, bound: Bound, witnesses: &mut Witnesses) -> Result<f64, AttackError> {
-        let at = self.position[cell.0];
-        let seen = witnesses.interval(cell);
-        let (lower, upper) = self.simple[at];
-        match bound {
-            Bound::Lower if seen.lower <= lower => return Ok(lower),
-            Bound::Upper if seen.upper >= upper => return Ok(upper),
-            _ => {}
-        }
-        let slot = bound as usize;
-        let warm = match self.warm[slot].take() {
-            Some(warm) => Some(warm),
-            None => self.selector(bound),
-        };
-        if let Some(warm) = warm.and_then(|warm| select(warm, at)) {
-            let values: Vec<f64> = warm.x.iter().map(|&v| warm.solution.var_value(v)).collect();
-            witnesses.record(&self.cells, &values);
-            let t = warm.solution.var_value(warm.t);
-            self.warm[slot] = Some(warm);
-            if bound == Bound::Lower || t < self.cap - 1e-6 * self.cap {
-                return Ok(snap(bound.sign() * t));
-            }
-        }
-        let (value, values) = self.solve(at, bound)?;
-        witnesses.record(&self.cells, &values);
-        Ok(value)
-    }
-
-    /// The selector program for `bound`, solved with every `y` free; `None` if the solver fails
-    /// (the cells are then bounded one by one).
-    fn selector(&self, bound: Bound) -> Option<Warm> {
-        let sign = bound.sign();
-        let mut lp = microlp::Problem::new(OptimizationDirection::Maximize);
-        let x: Vec<microlp::Variable> = self.cells.iter().map(|_| lp.add_var(0.0, (0.0, f64::INFINITY))).collect();
-        let t = lp.add_var(1.0, (f64::NEG_INFINITY, if bound == Bound::Upper { self.cap } else { 0.0 }));
-        let y: Vec<microlp::Variable> = self.cells.iter().map(|_| lp.add_var(0.0, (0.0, f64::INFINITY))).collect();
-        for row in &self.rows {
-            let terms: Vec<(microlp::Variable, f64)> = row.terms.iter().map(|&(i, s)| (x[i], s)).collect();
-            lp.add_constraint(terms.as_slice(), ComparisonOp::Eq, row.rhs);
-        }
-        for (&xd, &yd) in x.iter().zip(&y) {
-            lp.add_constraint([(t, 1.0), (xd, -sign), (yd, -1.0)].as_slice(), ComparisonOp::Le, 0.0);
-        }
-        let solution = lp.solve().ok()?.into_solution().ok()?;
-        Some(Warm { solution, x, y, t, fixed: None })
-    }
-
-    /// A fresh program for the `bound` of the cell at position `at`: the bound, rounded to six
-    /// decimal places (`f64::INFINITY` if the cell is unbounded), and the solution's values.
-    fn solve(&self, at: usize, bound: Bound) -> Result<(f64, Vec<f64>), AttackError> {
+    /// The `bound` of the cell over the neighbourhood of `radius`, rounded to six decimal places
+    /// (`f64::INFINITY` if unbounded): `inside`, its border held at the true values, whose
+    /// solution is recorded in `witnesses`; otherwise without the constraints beyond it.
+    fn solve(&self, radius: usize, bound: Bound, inside: bool, witnesses: &mut Witnesses) -> Result<f64, AttackError> {
+        let rows = self.level.partition_point(|&l| l <= radius);
+        let cells = self.distance.partition_point(|&d| d <= radius + 1);
         let direction = match bound {
             Bound::Lower => OptimizationDirection::Minimize,
             Bound::Upper => OptimizationDirection::Maximize,
         };
         let mut lp = microlp::Problem::new(direction);
-        let x: Vec<microlp::Variable> =
-            (0..self.cells.len()).map(|i| lp.add_var(if i == at { 1.0 } else { 0.0 }, (0.0, f64::INFINITY))).collect();
-        for row in &self.rows {
+        let x: Vec<microlp::Variable> = (0..cells)
+            .map(|i| {
+                let value = self.problem.value(self.cells[i]);
+                let range = if inside && self.distance[i] > radius { (value, value) } else { (0.0, f64::INFINITY) };
+                lp.add_var(if i == 0 { 1.0 } else { 0.0 }, range)
+            })
+            .collect();
+        for row in &self.rows[..rows] {
             let terms: Vec<(microlp::Variable, f64)> = row.terms.iter().map(|&(i, s)| (x[i], s)).collect();
             lp.add_constraint(terms.as_slice(), ComparisonOp::Eq, row.rhs);
         }
-        let failed = |message: String| AttackError { cell: self.problem.describe(self.cells[at]), message };
+        let failed = |message: String| AttackError { cell: self.problem.describe(self.cells[0]), message };
         match lp.solve() {
             Ok(outcome) => match outcome.into_solution() {
                 Ok(solution) => {
-                    let values = x.iter().map(|&v| solution.var_value(v)).collect();
-                    Ok((snap(solution.objective()), values))
+                    if inside || self.expanded == self.cells.len() {
+                        let values: Vec<f64> = x.iter().map(|&v| solution.var_value(v)).collect();
+                        witnesses.record(&self.cells[..cells], &values);
+                    }
+                    Ok(snap(solution.objective()))
                 }
                 Err(interrupted) => Err(failed(format!("{:?}", interrupted.termination_reason()))),
             },
-            Err(microlp::Error::Unbounded) => Ok((f64::INFINITY, Vec::new())),
+            Err(microlp::Error::Unbounded) => Ok(f64::INFINITY),
             Err(e) => Err(failed(e.to_string())),
         }
     }
 }
 
-/// `warm` re-solved for the cell at position `at`: its `y` fixed at 0, the previous cell's
-/// released; `None` if the solver fails.
-fn select(warm: Warm, at: usize) -> Option<Warm> {
-    if warm.fixed == Some(at) {
-        return Some(warm);
+/// Which end of an interval a linear program seeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Lower,
+    Upper,
+}
+
+/// `bracket` with each inner end that reaches its outer one (within rounding) set to it: the
+/// bound is then proven.
+fn clamp(mut bracket: Bracket) -> Bracket {
+    if bracket.inner.upper >= bracket.outer.upper {
+        bracket.inner.upper = bracket.outer.upper;
     }
-    let Warm { solution, x, y, t, fixed } = warm;
-    let mut solution = solution.fix_var(y[at], 0.0).ok()?.into_solution().ok()?;
-    if let Some(previous) = fixed {
-        solution = solution.unfix_var(y[previous]).ok()?.0.into_solution().ok()?;
+    if bracket.inner.lower <= bracket.outer.lower {
+        bracket.inner.lower = bracket.outer.lower;
     }
-    Some(Warm { solution, x, y, t, fixed: Some(at) })
+    bracket
 }
 
 /// Rounds to six decimal places (the simplex is exact to about 1e-7).

@@ -18,10 +18,16 @@
 //!    round suppresses one cell more; suppressing every non-empty cell leaves all intervals
 //!    unbounded, so the heuristic always ends with a safe pattern.
 //!
+//! An attack in the heuristic only asks whether an interval is wide enough, and is answered as
+//! soon as the brackets of the attack module settle it: tables consistent with the publication
+//! that spread the cell far enough (solutions of earlier programs included), or a relaxation too
+//! narrow. The answers, and so the pattern, are those of the exact programs; only an unsafe cell's
+//! exact interval is computed. The audit computes every interval exactly.
+//!
 //! The cost of a cell is its value (sdcTable's default weight), ties broken by the cell order.
 //! Empty cells ([`Status::Zero`]) are never suppressed; their 0 is published.
 
-use crate::attack::{AttackError, Attacker, Bound, Interval, Witnesses};
+use crate::attack::{Attack, AttackError, Interval, Witnesses};
 use crate::problem::{CellId, Pattern, Problem, Status};
 
 /// The cheapest candidates tried for a complementary suppression, per unsafe cell.
@@ -125,71 +131,39 @@ impl Problem {
         let protection = &settings.protection;
         let mut safe = vec![false; self.cell_count()];
         let mut witnesses = Witnesses::new(self);
-        let mut attacker: Option<Attacker> = None;
         while let Some(cell) = self.cells().find(|&c| pattern.is_suppressed(c) && !safe[c.0]) {
             let value = self.value(cell);
-            if protection.protects(value, witnesses.interval(cell)) {
+            let mut attack = Attack::new(self, &pattern, cell);
+            if attack.is_wide(&mut witnesses, &|interval| protection.protects(value, interval))? {
                 safe[cell.0] = true;
                 continue;
             }
-            if attacker.as_ref().is_some_and(|a| !a.contains(cell)) {
-                attacker = None;
-            }
-            let current = attacker.get_or_insert_with(|| Attacker::new(self, &pattern, cell));
-            let upper = current.bound(cell, Bound::Upper, &mut witnesses)?;
-            let lower = witnesses.interval(cell).lower;
-            if protection.protects(value, Interval { lower, upper }) {
-                safe[cell.0] = true;
-                continue;
-            }
-            let lower = current.bound(cell, Bound::Lower, &mut witnesses)?;
-            let interval = Interval { lower, upper };
-            if protection.protects(value, interval) {
-                safe[cell.0] = true;
-                continue;
-            }
-            let complement = self.complement(&pattern, cell, interval, protection)?;
+            let interval = attack.exact(&mut witnesses)?;
+            let complement = self.complement(&pattern, cell, interval, protection, &witnesses)?;
             pattern.set(complement, Status::Secondary);
             self.constraint_passes(&mut pattern, false, None);
-            attacker = None;
         }
         Ok(pattern)
     }
 
-    /// Attacks every suppressed cell of `pattern`: both bounds of each, exactly.
+    /// Attacks every suppressed cell of `pattern`.
     pub fn audit(&self, pattern: &Pattern, protection: &Protection) -> Result<Audit, AttackError> {
-        let mut intervals: Vec<Option<Interval>> = vec![None; self.cell_count()];
         let mut witnesses = Witnesses::new(self);
-        for cell in pattern.suppressed() {
-            if intervals[cell.0].is_some() {
-                continue;
-            }
-            let mut attacker = Attacker::new(self, pattern, cell);
-            let cells = attacker.cells().to_vec();
-            let mut upper = Vec::with_capacity(cells.len());
-            for &c in &cells {
-                upper.push(attacker.bound(c, Bound::Upper, &mut witnesses)?);
-            }
-            for (&c, upper) in cells.iter().zip(upper) {
-                let lower = attacker.bound(c, Bound::Lower, &mut witnesses)?;
-                intervals[c.0] = Some(Interval { lower, upper });
-            }
-        }
         let entries = pattern
             .suppressed()
             .map(|cell| {
-                let interval = intervals[cell.0].expect("every suppressed cell lies in its own component");
+                let interval = Attack::new(self, pattern, cell).exact(&mut witnesses)?;
                 let value = self.value(cell);
-                AuditEntry {
+                Ok(AuditEntry {
                     cell,
                     status: pattern.status(cell),
                     value,
                     interval,
                     required: protection.required(value),
                     protected: protection.protects(value, interval),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, AttackError>>()?;
         Ok(Audit { entries })
     }
 
@@ -200,6 +174,7 @@ impl Problem {
         cell: CellId,
         interval: Interval,
         protection: &Protection,
+        witnesses: &Witnesses,
     ) -> Result<CellId, ProtectError> {
         let by_cost = |cells: &mut Vec<CellId>| {
             cells.sort_by(|a, b| self.value(*a).total_cmp(&self.value(*b)).then(a.cmp(b)));
@@ -218,14 +193,18 @@ impl Problem {
         for &candidate in neighbours.iter().take(CANDIDATES) {
             let mut trial = pattern.clone();
             trial.set(candidate, Status::Secondary);
-            let widened = self.attack(&trial, cell)?;
-            if protection.protects(self.value(cell), widened) {
-                if protection.protects(self.value(candidate), self.attack(&trial, candidate)?) {
+            let mut seen = witnesses.clone();
+            let mut attack = Attack::new(self, &trial, cell);
+            if attack.is_wide(&mut seen, &|widened| protection.protects(self.value(cell), widened))? {
+                let safe = |i: Interval| protection.protects(self.value(candidate), i);
+                if Attack::new(self, &trial, candidate).is_wide(&mut seen, &safe)? {
                     return Ok(candidate);
                 }
                 safe_for_cell.get_or_insert(candidate);
-            } else if widened.width() > interval.width() + ATTACK_THRESHOLD {
-                widening.get_or_insert(candidate);
+            } else if widening.is_none()
+                && attack.is_wide(&mut seen, &|widened| widened.width() > interval.width() + ATTACK_THRESHOLD)?
+            {
+                widening = Some(candidate);
             }
         }
         if let Some(c) = safe_for_cell.or(widening) {

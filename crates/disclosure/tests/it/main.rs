@@ -1,6 +1,7 @@
 //! The disclosure-control engine against the exact cases of METHODS.md §5 (from sdcTable's own
 //! tests), hierarchies and linked tables, and properties of random tables.
 
+mod attack;
 mod linked;
 mod methods;
 mod properties;

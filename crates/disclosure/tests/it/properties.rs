@@ -8,7 +8,7 @@ use crate::settings;
 
 /// Two linked tables sharing the area dimension (Stadt → Bezirke → Quartiere): area × sex and
 /// area × three age groups, with counts from `sex` and `age` (one entry per Quartier).
-fn linked(quarters: &[usize], sex: &[[u64; 2]], age: &[[u64; 3]]) -> Problem {
+pub(crate) fn linked(quarters: &[usize], sex: &[[u64; 2]], age: &[[u64; 3]]) -> Problem {
     let mut area = Hierarchy::new("gebiet", "Stadt");
     let mut leaves = Vec::new();
     for (b, &n) in quarters.iter().enumerate() {
