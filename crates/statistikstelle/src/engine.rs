@@ -100,10 +100,10 @@ fn condition(f: &Filter) -> String {
     }
 }
 
-/// SQL for the record key of the person in column `person` (cell key method, METHODS.md §5.4): the
-/// first 12 hex digits of SHA-256(`secret` ‖ person) as a number, modulo
-/// [`disclosure::RECORD_KEY_SCALE`] – an integer in [0, 10^8), the same for a person in every table
-/// and every run with the same secret. `hex` names the column holding the digest's hex text.
+/// SQL for a person's record key (cell key method, METHODS.md §5.4) from the column `hex`, which
+/// holds the hex text of SHA-256(secret ‖ pseudonym): its first 12 hex digits as a
+/// number, modulo [`disclosure::RECORD_KEY_SCALE`] – an integer in [0, 10^8), the same for a person
+/// in every table and every run with the same secret.
 pub fn record_key(hex: &str) -> String {
     let digits: Vec<String> = (0..12u32)
         .map(|i| format!("(strpos('0123456789abcdef', substr({hex}, {}, 1)) - 1) * {}", i + 1, 16u64.pow(11 - i)))
