@@ -170,7 +170,12 @@ fn the_synthetic_manifests_import_after_the_real_koeln_data() {
     let manifests: Vec<&str> = list.lines().filter(|l| l.starts_with("koeln/")).collect();
     assert_eq!(
         &manifests[6..],
-        ["koeln/synthetisch/einwohner.toml", "koeln/synthetisch/bewegungen.toml", "koeln/synthetisch/schueler.toml"]
+        [
+            "koeln/synthetisch/einwohner.toml",
+            "koeln/synthetisch/bewegungen.toml",
+            "koeln/synthetisch/schueler.toml",
+            "koeln/synthetisch/uebergaenge/release.toml"
+        ]
     );
     for m in manifests {
         let imported = import_manifest(&store, &koeln().join("..").join(m), "2026-11-26T00:00:00Z");
