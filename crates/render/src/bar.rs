@@ -2,7 +2,7 @@
 
 use crate::format::{auto_decimals, common_decimals, format_de, nice_ticks};
 use crate::palette::{TEXT, TEXT_MUTED};
-use crate::svg::{Role, Svg, escape, num, span, text_width};
+use crate::svg::{Role, Svg, escape, num, shorten, span, text_width};
 
 /// Height of one bar's row, in px.
 const ROW: f64 = 22.0;
@@ -174,17 +174,6 @@ fn value_text(spec: &BarChartSpec, v: Option<f64>) -> String {
     let shown = spec.bars.iter().filter_map(|b| b.value).chain(spec.reference.as_ref().map(|r| r.value));
     let decimals = shown.map(auto_decimals).max().unwrap_or(0);
     v.map_or("keine Daten".to_owned(), |v| format!("{}{}", format_de(v, decimals), spec.value_suffix))
-}
-
-/// `text` cut to fit `room` px at `size` px, ending in "…" when cut.
-fn shorten(text: &str, room: f64, size: f64) -> String {
-    if text_width(text, size) <= room {
-        return text.to_owned();
-    }
-    let keep = ((room / (size * 0.58)) as usize).saturating_sub(1);
-    let mut short: String = text.chars().take(keep).collect();
-    short.push('…');
-    short
 }
 
 /// The text alternative: every bar's value in order, and the reference.

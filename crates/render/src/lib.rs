@@ -17,6 +17,8 @@
 //! - [`choropleth`] with [`ChoroplethSpec`], [`MapArea`] and [`MapPoint`]; [`legend`] and
 //!   [`legend_entries`] for its key; [`Projection`] fits longitude/latitude into pixels.
 //! - [`line_chart`] (time series), [`age_chart`] (Altersaufbau) and [`bar_chart`] (areas compared).
+//! - [`sankey`] with [`SankeySpec`], [`SankeyNode`] and [`Flow`]: an origin–destination table
+//!   (transitions, Bildungswanderung) as a Sankey diagram, withheld flows counted in a note.
 //! - [`format_de`], [`format_auto`] and [`nice_ticks`]: German numbers and axis ticks.
 //! - [`sequential`] and [`text_on`]: the colour-blind-safe palette and readable text colours.
 //!
@@ -57,6 +59,7 @@ mod line;
 mod map;
 mod palette;
 mod projection;
+mod sankey;
 mod svg;
 
 pub use age::{AgeBand, AgeChartSpec, BySex, age_chart};
@@ -67,3 +70,4 @@ pub use line::{LineChartSpec, Series, TargetLine, line_chart};
 pub use map::{ChoroplethSpec, ClassedPoint, MapArea, MapPoint, PointMapSpec, choropleth, point_map};
 pub use palette::{BASE_FILL, NO_DATA_FILL, NO_DATA_HATCH, TEXT, TEXT_MUTED, contrast_ratio, sequential, text_on};
 pub use projection::Projection;
+pub use sankey::{Flow, SankeyNode, SankeySpec, sankey};

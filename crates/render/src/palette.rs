@@ -37,6 +37,14 @@ pub(crate) fn class_colour(classes: usize, class: usize) -> &'static str {
     p[class.min(p.len() - 1)]
 }
 
+/// Colours for categories without an order (the destinations of a Sankey diagram): the
+/// Okabe–Ito colour-blind-safe set without black, the darker colours first (the first four have
+/// at least 3:1 contrast on white).
+///
+/// Source: Masataka Okabe and Kei Ito, "Color Universal Design (CUD) – How to make figures and
+/// presentations that are friendly to colorblind people", 2008, <https://jfly.uni-koeln.de/color/>.
+pub(crate) const CATEGORICAL: [&str; 7] = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442"];
+
 /// Background of the "no data" hatch: a light grey.
 pub const NO_DATA_FILL: &str = "#f0f0f0";
 

@@ -60,6 +60,17 @@ pub(crate) fn text_width(text: &str, size: f64) -> f64 {
     text.chars().count() as f64 * size * 0.58
 }
 
+/// `text` cut to fit `room` px at `size` px, ending in "…" when cut.
+pub(crate) fn shorten(text: &str, room: f64, size: f64) -> String {
+    if text_width(text, size) <= room {
+        return text.to_owned();
+    }
+    let keep = ((room / (size * 0.58)) as usize).saturating_sub(1);
+    let mut short: String = text.chars().take(keep).collect();
+    short.push('…');
+    short
+}
+
 /// Whether the picture is one image or a group of interactive parts (links).
 #[derive(Clone, Copy)]
 pub(crate) enum Role {

@@ -275,3 +275,37 @@ fn breaks_mark_where_values_were_reestimated() {
         text_of(child(doc.root_element(), "desc")).ends_with("Auf den aktuellen Gebietsstand umgeschätzt: 2008, 2009.")
     );
 }
+
+#[test]
+fn sankey_is_a_complete_picture_with_its_withheld_flows_named() {
+    use render::{Flow, SankeyNode, SankeySpec, sankey};
+    let node = |key, total| SankeyNode { key, label: key, total };
+    let svg = sankey(&SankeySpec {
+        title: "Übergänge <5>",
+        origin_heading: "Stadtbezirk",
+        destination_heading: "Schulform",
+        origins: vec![node("Innenstadt & Süd", Some(525.0)), node("Rodenkirchen", Some(820.0))],
+        destinations: vec![node("Gymnasium", Some(598.0)), node("Realschule", Some(245.0))],
+        flows: vec![
+            Flow { origin: 0, destination: 0, value: Some(223.0) },
+            Flow { origin: 0, destination: 1, value: None },
+            Flow { origin: 1, destination: 0, value: Some(375.0) },
+            Flow { origin: 1, destination: 1, value: Some(144.0) },
+        ],
+        total: Some(1345.0),
+        width: 600.0,
+        plot_height: 300.0,
+    });
+    let doc = check(&svg);
+    assert_eq!(doc.root_element().attribute("role"), Some("img"));
+    assert_eq!(with_class(&doc, "flow").len(), 3);
+    assert_eq!(with_class(&doc, "node").len(), 4);
+    assert_eq!(
+        text_of(with_class(&doc, "note")[0]),
+        "1 Strom geheim gehalten (Zeichen .): nicht gezeichnet; schraffiert ihr Teil veröffentlichter Summen"
+    );
+    assert!(
+        text_of(child(doc.root_element(), "desc"))
+            .contains("Innenstadt & Süd (525 (39,0 %)): Gymnasium 223, Realschule geheim gehalten.")
+    );
+}
