@@ -18,6 +18,7 @@ pub mod atlas;
 mod audit;
 pub mod auth;
 mod error;
+pub mod flows;
 pub mod indicators;
 pub mod monitoring;
 mod pages;

@@ -30,6 +30,7 @@ pub(crate) fn page(title: &str, kommune: Option<(&str, &str)>, active: &str, bod
                             (nav(format!("/atlas/{key}/tabelle"), "Tabelle", "tabelle"))
                             (nav(format!("/atlas/{key}/schulen"), "Schulen", "schulen"))
                             (nav(format!("/atlas/{key}/indikatoren"), "Indikatoren", "indikatoren"))
+                            (nav(format!("/atlas/{key}/uebergaenge"), "Übergänge", "uebergaenge"))
                             (nav(format!("/atlas/{key}/sozialmonitoring"), "Sozialmonitoring", "sozialmonitoring"))
                             (nav(format!("/atlas/{key}/planung"), "Schulplanung", "planung"))
                             (nav(format!("/atlas/{key}/angebote"), "Angebote", "angebote"))

@@ -6,6 +6,7 @@
 
 mod account;
 mod angebote;
+mod flows;
 mod freigabe;
 mod indicators;
 mod lenkungskreis;
@@ -74,6 +75,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/atlas/{kommune}/massnahme/{massnahme}", get(massnahmen::measure_page))
         .route("/atlas/{kommune}/massnahme/{massnahme}/urteil", post(massnahmen::judge))
         .route("/atlas/{kommune}/massnahme/{massnahme}/freigabe", post(freigabe::measure))
+        .route("/atlas/{kommune}/uebergaenge", get(flows::flows_page))
         .route("/atlas/{kommune}/planung", get(planning::plan_page))
         .route("/atlas/{kommune}/planung/schule/{school}", get(planning::school_page))
         .route("/atlas/{kommune}/planung/vergleich", get(planning::comparison_page))

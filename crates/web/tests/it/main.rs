@@ -3,6 +3,7 @@
 mod access;
 mod angebote;
 mod api;
+mod flows;
 mod indicators;
 mod lenkungskreis;
 mod massnahmen;
