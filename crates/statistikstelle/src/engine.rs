@@ -9,6 +9,7 @@
 //! boundary: which records are read and what leaves the office is decided here and in
 //! [`crate::release`].
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use ballista::prelude::SessionContextExt;
@@ -114,6 +115,40 @@ pub fn record_key(hex: &str) -> String {
 /// SQL for the hex text of SHA-256(`secret` ‖ the value of column `person`).
 fn digest(secret: &str, person: &str) -> String {
     format!("encode(sha256(concat('{}', CAST(\"{person}\" AS VARCHAR))), 'hex')", secret.replace('\'', "''"))
+}
+
+/// SQL for the records of the `years` by their year column.
+fn in_years(column: &str, years: &[i32]) -> String {
+    format!("\"{column}\" IN ({})", years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))
+}
+
+/// How the records of the transitions were linked, from each person's grade in the year before
+/// the run's `year` and in it (`None`: no record that year) with the number of such persons:
+/// every record of grade `from` the year before and of grade `to` in the year, by what became
+/// of it.
+fn linkage(from: i64, to: i64, year: i32, grades: &[(Option<i64>, Option<i64>, u64)]) -> Linkage {
+    let before = year - 1;
+    let mut counted: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for &(earlier, later, n) in grades {
+        if earlier == Some(from) {
+            let status = match later {
+                None => format!("ohne Datensatz {year}"),
+                Some(g) if g == to => "verknüpft".to_owned(),
+                Some(g) if g == from => "wiederholt".to_owned(),
+                Some(_) => "andere Klasse".to_owned(),
+            };
+            *counted.entry((format!("Klasse {from} {before}"), status)).or_default() += n;
+        }
+        if later == Some(to) {
+            let status = match earlier {
+                None => format!("ohne Datensatz {before}"),
+                Some(g) if g == from => "verknüpft".to_owned(),
+                Some(_) => "andere Klasse".to_owned(),
+            };
+            *counted.entry((format!("Klasse {to} {year}"), status)).or_default() += n;
+        }
+    }
+    counted.into_iter().map(|((side, status), n)| (side, status, n)).collect()
 }
 
 /// Whether a file starts and ends with Parquet's magic bytes.
@@ -279,15 +314,12 @@ impl Run<'_> {
         Error::Input { file, at, column: Some(column.to_owned()), message }
     }
 
-    /// Checks the records of the years used: required values present, values in range, each
-    /// person once per year, every residence area known.
+    /// Checks the records of the years used in one pass grouped by residence area: required
+    /// values present, values in range, every residence area known.
     async fn check(&self, source: &str, years: &[i32], areas: &Areas) -> Result<(), Error> {
         let kind = self.spec.sources[source].kind;
         let year_column = kind.year_column();
-        let in_years =
-            format!("\"{year_column}\" IN ({})", years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "));
-        // One pass over the years' records: per column, the records with a missing value or a
-        // value out of range.
+        let in_years = in_years(year_column, years);
         let mut checks = Vec::new();
         for c in kind.columns() {
             let mut bad = Vec::new();
@@ -303,10 +335,17 @@ impl Run<'_> {
         }
         let scope = format!("({in_years} OR \"{year_column}\" IS NULL)");
         let counted: Vec<String> = checks.iter().map(|(_, p)| format!("count(*) FILTER (WHERE {p})")).collect();
-        let sql = format!("SELECT {} FROM {source} WHERE {scope}", counted.join(", "));
+        let sql = format!("SELECT wohngebiet, {} FROM {source} WHERE {scope} GROUP BY 1", counted.join(", "));
         let batches = self.query(&sql).await?;
-        for (i, (c, bad)) in checks.iter().enumerate() {
-            let n = batches.first().map(|b| counts(b, i)).transpose()?.and_then(|v| v.first().copied()).unwrap_or(0);
+        let mut bad_records = vec![0; checks.len()];
+        let mut codes = Vec::new();
+        for b in &batches {
+            codes.extend(texts(b, 0)?);
+            for (i, n) in bad_records.iter_mut().enumerate() {
+                *n += counts(b, i + 1)?.iter().sum::<u64>();
+            }
+        }
+        for ((c, bad), n) in checks.iter().zip(bad_records) {
             if n > 0 {
                 let message = match c.range {
                     Some((from, to)) => format!("{n} records empty or out of the range {from}–{to}"),
@@ -316,36 +355,88 @@ impl Run<'_> {
                 return Err(self.error_at(source, &predicate, c.name, message).await);
             }
         }
-        let [person, year] = kind.key();
-        let sql = format!(
-            "SELECT \"{person}\", \"{year}\", count(*) FROM {source} WHERE {in_years} GROUP BY 1, 2 HAVING count(*) > 1 LIMIT 1"
-        );
-        for b in self.query(&sql).await? {
-            if b.num_rows() > 0 {
-                let (who, when, n) = (texts(&b, 0)?[0].clone(), texts(&b, 1)?[0].clone(), counts(&b, 2)?[0]);
-                let predicate = format!("\"{person}\" = '{}' AND \"{year}\" = {when}", who.replace('\'', "''"));
+        codes.sort();
+        for code in codes {
+            if areas.ancestor(&code, &self.spec.run.ebene).is_none() {
+                let predicate = format!("wohngebiet = '{}' AND {in_years}", code.replace('\'', "''"));
                 let message =
-                    format!("{person} {who} appears {n} times in {year} {when}; a person has one record a year");
-                return Err(self.error_at(source, &predicate, person, message).await);
-            }
-        }
-        let sql = format!("SELECT DISTINCT wohngebiet FROM {source} WHERE {in_years}");
-        for b in self.query(&sql).await? {
-            for code in texts(&b, 0)? {
-                if areas.ancestor(&code, &self.spec.run.ebene).is_none() {
-                    let predicate = format!("wohngebiet = '{}' AND {in_years}", code.replace('\'', "''"));
-                    let message =
-                        format!("unknown area {code:?}: not in the areas file below the layer {}", self.spec.run.ebene);
-                    return Err(self.error_at(source, &predicate, "wohngebiet", message).await);
-                }
+                    format!("unknown area {code:?}: not in the areas file below the layer {}", self.spec.run.ebene);
+                return Err(self.error_at(source, &predicate, "wohngebiet", message).await);
             }
         }
         Ok(())
     }
 
-    /// Registers the derived source of transitions and returns how its records were linked.
-    async fn transitions(&self) -> Result<Option<Linkage>, Error> {
-        let Some(t) = &self.spec.transitions else { return Ok(None) };
+    /// One pass over a source's records of the years used grouped by person: fails if a person
+    /// has two records in one year; for the source of the transitions, returns how its records
+    /// were linked.
+    async fn persons(&self, source: &str, years: &[i32]) -> Result<Option<Linkage>, Error> {
+        let kind = self.spec.sources[source].kind;
+        let [person, year_column] = kind.key();
+        let linked = self.spec.transitions.as_ref().filter(|t| t.quelle == source);
+        let mut per_person = vec![format!("\"{person}\"")];
+        for (i, y) in years.iter().enumerate() {
+            per_person.push(format!("count(*) FILTER (WHERE \"{year_column}\" = {y}) AS n{i}"));
+        }
+        let twice: Vec<String> = (0..years.len()).map(|i| format!("n{i} > 1")).collect();
+        let mut outer = vec![format!("({}) AS doppelt", twice.join(" OR "))];
+        if linked.is_some() {
+            for (i, y) in years.iter().enumerate() {
+                per_person.push(format!("max(klasse) FILTER (WHERE \"{year_column}\" = {y}) AS k{i}"));
+                outer.push(format!("k{i}"));
+            }
+        }
+        let groups: Vec<String> = (1..=outer.len()).map(|i| i.to_string()).collect();
+        let sql = format!(
+            "SELECT {}, count(*) FROM (SELECT {} FROM {source} WHERE {} GROUP BY 1) GROUP BY {}",
+            outer.join(", "),
+            per_person.join(", "),
+            in_years(year_column, years),
+            groups.join(", ")
+        );
+        let mut grades = Vec::new();
+        for b in self.query(&sql).await? {
+            let double = b.column(0).as_boolean().clone();
+            let n = counts(&b, outer.len())?;
+            let grade = |i: usize| -> Result<Vec<Option<i64>>, Error> {
+                let column = cast(b.column(i), &DataType::Int64)?;
+                Ok(column.as_primitive::<Int64Type>().iter().collect())
+            };
+            let (before, after) = if linked.is_some() { (grade(1)?, grade(2)?) } else { (vec![], vec![]) };
+            for r in 0..b.num_rows() {
+                if double.value(r) {
+                    return Err(self.duplicate(source, years).await?);
+                }
+                if linked.is_some() {
+                    grades.push((before[r], after[r], n[r]));
+                }
+            }
+        }
+        Ok(linked.map(|t| linkage(t.von_klasse.into(), t.nach_klasse.into(), self.spec.run.schuljahr, &grades)))
+    }
+
+    /// The error for a person with two records in one year (found by [`Run::persons`]), located.
+    async fn duplicate(&self, source: &str, years: &[i32]) -> Result<Error, Error> {
+        let [person, year] = self.spec.sources[source].kind.key();
+        let sql = format!(
+            "SELECT \"{person}\", \"{year}\", count(*) FROM {source} WHERE {} GROUP BY 1, 2 HAVING count(*) > 1 LIMIT 1",
+            in_years(year, years)
+        );
+        let found = self.query(&sql).await?.into_iter().find(|b| b.num_rows() > 0);
+        let file = self.spec.sources[source].file.display().to_string();
+        let Some(b) = found else {
+            return Ok(Error::input(&file, None, Some(person), format!("a {person} appears twice in one {year}")));
+        };
+        let (who, when, n) = (texts(&b, 0)?[0].clone(), texts(&b, 1)?[0].clone(), counts(&b, 2)?[0]);
+        let predicate = format!("\"{person}\" = '{}' AND \"{year}\" = {when}", who.replace('\'', "''"));
+        let message = format!("{person} {who} appears {n} times in {year} {when}; a person has one record a year");
+        Ok(self.error_at(source, &predicate, person, message).await)
+    }
+
+    /// Registers the derived source of transitions: a pupil's record of grade `von_klasse` in the
+    /// year before the run's joined with the same pupil's record of grade `nach_klasse`.
+    async fn transitions(&self) -> Result<(), Error> {
+        let Some(t) = &self.spec.transitions else { return Ok(()) };
         let (src, year) = (&t.quelle, self.spec.run.schuljahr);
         let (from, to) = (t.von_klasse, t.nach_klasse);
         let sql = format!(
@@ -358,30 +449,7 @@ impl Run<'_> {
         );
         let view = self.ctx.sql_with_options(&sql, sql_options()).await?.into_view();
         self.ctx.register_table(TRANSITIONS, view)?;
-        let sql = format!(
-            "SELECT 'Klasse {from} {prev}' AS seite, CASE WHEN b.pseudonym IS NULL THEN 'ohne Datensatz {year}' \
-             WHEN b.klasse = {to} THEN 'verknüpft' WHEN b.klasse = a.klasse THEN 'wiederholt' \
-             ELSE 'andere Klasse' END AS status, count(*) \
-             FROM (SELECT pseudonym, klasse FROM {src} WHERE schuljahr = {prev} AND klasse = {from}) a \
-             LEFT JOIN (SELECT pseudonym, klasse FROM {src} WHERE schuljahr = {year}) b ON a.pseudonym = b.pseudonym \
-             GROUP BY 1, 2 \
-             UNION ALL \
-             SELECT 'Klasse {to} {year}' AS seite, CASE WHEN a.pseudonym IS NULL THEN 'ohne Datensatz {prev}' \
-             WHEN a.klasse = {from} THEN 'verknüpft' ELSE 'andere Klasse' END AS status, count(*) \
-             FROM (SELECT pseudonym FROM {src} WHERE schuljahr = {year} AND klasse = {to}) b \
-             LEFT JOIN (SELECT pseudonym, klasse FROM {src} WHERE schuljahr = {prev}) a ON a.pseudonym = b.pseudonym \
-             GROUP BY 1, 2 ORDER BY 1, 2",
-            prev = year - 1
-        );
-        let mut linkage = Vec::new();
-        for b in self.query(&sql).await? {
-            let (side, status, n) = (texts(&b, 0)?, texts(&b, 1)?, counts(&b, 2)?);
-            for ((side, status), n) in side.into_iter().zip(status).zip(n) {
-                linkage.push((side, status, n));
-            }
-        }
-        linkage.sort();
-        Ok(Some(linkage))
+        Ok(())
     }
 
     /// Registers the derived source of Grundschule pupils with their Schulbezirk; returns the
@@ -494,12 +562,16 @@ pub async fn aggregate(
         register(&run.ctx, name, &s.file, s.kind).await?;
     }
     let year = spec.run.schuljahr;
+    let mut linkage = None;
     for name in spec.sources.keys() {
         let linked = spec.transitions.as_ref().is_some_and(|t| &t.quelle == name);
         let years = if linked { vec![year - 1, year] } else { vec![year] };
         run.check(name, &years, areas).await?;
+        if let Some(linked) = run.persons(name, &years).await? {
+            linkage = Some(linked);
+        }
     }
-    let linkage = run.transitions().await?;
+    run.transitions().await?;
     let without_district = run.districts().await?;
     let mut tables = Vec::new();
     for t in &spec.tables {
@@ -528,4 +600,36 @@ pub fn aggregate_blocking(
 /// The default limits: every core, 4 GiB of memory, 8 GiB of spill space.
 pub fn default_limits() -> Limits {
     Limits { partitions: std::thread::available_parallelism().map_or(2, |n| n.get()), memory: 4 << 30, spill: 8 << 30 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linkage;
+
+    #[test]
+    fn linkage_counts_every_record_of_both_grades_by_what_became_of_it() {
+        // Persons by (grade 2023, grade 2024): 10 went from 4 to 5, 2 repeated grade 4, 1 skipped
+        // to 6, 3 left, 4 came new into grade 5, 1 repeated grade 5, 7 are in other grades.
+        let grades = [
+            (Some(4), Some(5), 10),
+            (Some(4), Some(4), 2),
+            (Some(4), Some(6), 1),
+            (Some(4), None, 3),
+            (None, Some(5), 4),
+            (Some(5), Some(5), 1),
+            (Some(2), Some(3), 7),
+        ];
+        let expected = [
+            ("Klasse 4 2023", "andere Klasse", 1),
+            ("Klasse 4 2023", "ohne Datensatz 2024", 3),
+            ("Klasse 4 2023", "verknüpft", 10),
+            ("Klasse 4 2023", "wiederholt", 2),
+            ("Klasse 5 2024", "andere Klasse", 1),
+            ("Klasse 5 2024", "ohne Datensatz 2023", 4),
+            ("Klasse 5 2024", "verknüpft", 10),
+        ];
+        let expected: Vec<(String, String, u64)> =
+            expected.iter().map(|(a, b, n)| (a.to_string(), b.to_string(), *n)).collect();
+        assert_eq!(linkage(4, 5, 2024, &grades), expected);
+    }
 }
