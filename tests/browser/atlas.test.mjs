@@ -427,6 +427,36 @@ test("the school plan maps utilisation, explains a school and compares scenarios
   assert.match(compared, /geschlossen/, "the closed school is shown as closed in B");
 });
 
+test("the transitions page draws the Statistikstelle's flows as a Sankey diagram over their numbers", async () => {
+  await open("/atlas/koeln");
+  await page.getByRole("link", { name: "Übergänge" }).click();
+  await page.waitForURL(/\/atlas\/koeln\/uebergaenge/);
+  assert.equal(
+    await page.locator("#sankey").innerText(),
+    "Übergänge von Klasse 4 in Klasse 5: Stadtbezirke nach Schulform (Ziel), Stadt Köln 2024/25",
+  );
+  const sankey = () => page.locator("figure.sankey svg");
+  assert.equal(await sankey().locator("rect.node").count(), 9 + 4, "nine Stadtbezirke, four Schulformen");
+  assert.equal(await sankey().locator("path.flow").count(), 9 * 4, "every Stadtbezirk × Schulform cell is published");
+  assert.equal(await sankey().locator("text.note").count(), 0, "nothing withheld, nothing to note");
+  // A band's count is the number in the table under the diagram.
+  const gymnasium = await sankey().locator('path.flow[data-from="001"][data-to="Gymnasium"]').getAttribute("data-value");
+  const innenstadt = await page.locator("section[aria-labelledby=zahlen] tbody tr").first().innerText();
+  assert.match(innenstadt, new RegExp(`^Innenstadt\\s+\\S+ \\([\\d,]+ %\\)\\s+${gymnasium} \\(`), innenstadt);
+  await shot("uebergaenge-koeln.png", true);
+  // The Stadtteile of the Innenstadt: small cells are withheld, not drawn, and counted in a note.
+  await choose("gebiet", "stadtbezirk:001");
+  assert.equal(await sankey().locator("rect.node").count(), 5 + 4, "five Stadtteile, four Schulformen");
+  const note = await sankey().locator("text.note").textContent();
+  const withheld = Number(note.match(/^(\d+) Ströme geheim gehalten/)?.[1]);
+  const dots = await page
+    .locator("section[aria-labelledby=zahlen] tbody td")
+    .evaluateAll((tds) => tds.filter((td) => td.textContent.trim() === ".").length);
+  assert.ok(withheld > 0 && dots === withheld, `the note (${note}) counts the table's ${dots} withheld cells`);
+  assert.equal(await sankey().locator("path.flow").count(), 5 * 4 - withheld, "withheld cells are not drawn");
+  await shot("uebergaenge-innenstadt.png", true);
+});
+
 test("sources page names the licences", async () => {
   await open("/quellen");
   const text = await page.locator("main").innerText();
@@ -455,6 +485,8 @@ const AXE_PAGES = [
   "/atlas/koeln/planung",
   "/atlas/koeln/planung/schule/111910",
   "/atlas/koeln/planung/vergleich",
+  "/atlas/koeln/uebergaenge",
+  "/atlas/koeln/uebergaenge?merkmal=uebergaenge_5&gebiet=stadtbezirk%3A001",
   "/atlas/koeln/angebote",
   "/atlas/koeln/angebot/lesepaten-chorweiler",
   "/atlas/koeln/versorgung?phase=grundschule",

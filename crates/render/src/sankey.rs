@@ -13,6 +13,8 @@ const NODE_WIDTH: f64 = 12.0;
 const GAP: f64 = 10.0;
 /// The least height a node's slot takes, so that its two label lines never overlap the next.
 const MIN_SLOT: f64 = 30.0;
+/// How much wider than [`text_width`]'s estimate the label columns are.
+const LABEL_SPARE: f64 = 7.0 / 6.0;
 /// Space between a label and its node.
 const LABEL_GAP: f64 = 6.0;
 /// Space below the nodes.
@@ -92,6 +94,8 @@ pub(crate) struct NodeBox {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Band {
     pub(crate) flow: Flow,
+    /// The count it stands for.
+    pub(crate) value: f64,
     pub(crate) from_y: f64,
     pub(crate) to_y: f64,
     pub(crate) width: f64,
@@ -167,7 +171,7 @@ pub(crate) fn layout(spec: &SankeySpec) -> Layout {
     for flow in &flows {
         if let Some(v) = drawable(flow.value) {
             let width = v * scale;
-            bands.push(Band { flow: *flow, from_y: out[flow.origin], to_y: 0.0, width });
+            bands.push(Band { flow: *flow, value: v, from_y: out[flow.origin], to_y: 0.0, width });
             out[flow.origin] += width;
         }
     }
@@ -219,28 +223,28 @@ pub fn sankey(spec: &SankeySpec) -> String {
     };
     let left_texts = texts(&spec.origins, &layout.origins);
     let right_texts = texts(&spec.destinations, &layout.destinations);
-    let room = |texts: &[(String, String)], heading: &str| {
-        texts
-            .iter()
-            .map(|(l, c)| text_width(l, 12.0).max(text_width(c, 11.0)))
-            .fold(text_width(heading, 12.0), f64::max)
-            .min(spec.width * 0.3)
+    // Label columns a sixth wider than the estimate: wide fonts (DejaVu Sans) need it.
+    let room = |texts: &[(String, String)]| {
+        let widest = texts.iter().map(|(l, c)| text_width(l, 12.0).max(text_width(c, 11.0))).fold(0.0, f64::max);
+        (widest * LABEL_SPARE).min(spec.width * 0.3)
     };
-    let (left_room, right_room) =
-        (room(&left_texts, spec.origin_heading), room(&right_texts, spec.destination_heading));
+    let (left_room, right_room) = (room(&left_texts), room(&right_texts));
     let origin_x = left_room + LABEL_GAP;
     let destination_x = spec.width - right_room - LABEL_GAP - NODE_WIDTH;
     let (x0, x1) = (origin_x + NODE_WIDTH, destination_x);
     let xm = (x0 + x1) / 2.0;
     let heading = format!(r#"fill="{TEXT}" font-weight="bold""#);
-    svg.text(left_room, 16.0, &format!(r#"{heading} text-anchor="end""#), spec.origin_heading);
-    svg.text(spec.width - right_room, 16.0, &heading, spec.destination_heading);
+    // The headings stand above the nodes, where the row is free, so a long one may reach over the
+    // bands.
+    svg.text(0.0, 16.0, &heading, spec.origin_heading);
+    let heading_width = text_width(spec.destination_heading, 12.0) * LABEL_SPARE;
+    svg.text(destination_x.min(spec.width - heading_width).max(0.0), 16.0, &heading, spec.destination_heading);
 
     svg.push(r#"<g class="flows" fill-opacity="0.5">"#);
     for band in &layout.bands {
         let (o, d) = (&spec.origins[band.flow.origin], &spec.destinations[band.flow.destination]);
         let origin_value = layout.origins[band.flow.origin].value;
-        let value = band.width / layout.scale;
+        let value = band.value;
         let share = if origin_value > 0.0 {
             format!(" ({} % von {})", format_de(value / origin_value * 100.0, 1), o.label)
         } else {
@@ -327,7 +331,7 @@ pub fn sankey(spec: &SankeySpec) -> String {
             y + 12.0,
             &format!(r#"class="note" fill="{TEXT_MUTED}" font-size="11""#),
             &format!(
-                "{} (Zeichen .): nicht gezeichnet; schraffiert ihr Teil veröffentlichter Summen",
+                "{} (Zeichen .) und nicht gezeichnet; schraffiert: ihr Anteil an veröffentlichten Summen",
                 withheld_text(layout.withheld)
             ),
         );

@@ -52,7 +52,8 @@ pub struct FlowVariable {
     pub layers: Vec<LayerKey>,
 }
 
-/// The origin–destination tables of a Kommune, in the atlas's menu order.
+/// The origin–destination tables of a Kommune: transitions (`ziel_*`, `nach_*`) first, then the
+/// others, each in the atlas's menu order.
 pub fn flow_variables(k: &KommuneAtlas) -> Vec<FlowVariable> {
     let mut out: Vec<FlowVariable> = Vec::new();
     for s in &k.series {
@@ -81,6 +82,7 @@ pub fn flow_variables(k: &KommuneAtlas) -> Vec<FlowVariable> {
             layers: layers.into_iter().collect(),
         });
     }
+    out.sort_by_key(|f| f.destination == "schulbezirk");
     out
 }
 

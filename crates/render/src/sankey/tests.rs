@@ -49,23 +49,23 @@ fn a_two_by_two_table_gives_nodes_and_bands_by_hand() {
     assert_eq!(l.height, 148.0);
 }
 
-/// The labels "40 (40,0 %)" are 11 characters at 11 px: 11 × 11 × 0.58 = 70.18 px on either side,
-/// so the origin bars end at 70.18 + 6 + 12 = 88.18 and the destination bars start at
-/// 400 − 70.18 − 6 − 12 = 311.82; the bands' control points lie in the middle, at 200.
+/// The labels "40 (40,0 %)" are 11 characters at 11 px: 11 × 11 × 0.58 = 70.18 px, a sixth more
+/// is 81.88 px on either side, so the origin bars end at 81.88 + 6 + 12 = 99.88 and the destination
+/// bars start at 400 − 81.88 − 6 − 12 = 300.12; the bands' control points lie in the middle, at 200.
 #[test]
 fn bands_are_drawn_between_the_bars_in_their_destinations_colour() {
     let svg = sankey(&two_by_two(full()));
     assert!(svg.contains(r#"height="148" viewBox="0 0 400 148""#), "{svg}");
     assert!(svg.contains(
-        r##"data-from="A" data-to="X" data-value="30" d="M88.2 28C200 28 200 28 311.8 28L311.8 58C200 58 200 58 88.2 58Z" fill="#0072b2"><title>A → X: 30 (75,0 % von A)</title>"##
+        r##"data-from="A" data-to="X" data-value="30" d="M99.9 28C200 28 200 28 300.1 28L300.1 58C200 58 200 58 99.9 58Z" fill="#0072b2"><title>A → X: 30 (75,0 % von A)</title>"##
     ));
     assert!(svg.contains(
-        r##"data-from="B" data-to="X" data-value="20" d="M88.2 78C200 78 200 58 311.8 58L311.8 78C200 78 200 98 88.2 98Z" fill="#0072b2">"##
+        r##"data-from="B" data-to="X" data-value="20" d="M99.9 78C200 78 200 58 300.1 58L300.1 78C200 78 200 98 99.9 98Z" fill="#0072b2">"##
     ));
-    assert!(svg.contains(r##"data-from="B" data-to="Y" data-value="40" d="M88.2 98C200 98"##));
+    assert!(svg.contains(r##"data-from="B" data-to="Y" data-value="40" d="M99.9 98C200 98"##));
     assert!(svg.contains(r##"fill="#d55e00"><title>B → Y: 40 (66,7 % von B)</title>"##));
-    assert!(svg.contains(r##"<rect class="node" data-key="A" x="76.2" y="28" width="12" height="40" fill="#4d4d4d"><title>A: 40 (40,0 %)</title></rect>"##));
-    assert!(svg.contains(r##"<rect class="node" data-key="Y" x="311.8" y="88" width="12" height="50" fill="#d55e00"><title>Y: 50 (50,0 %)</title></rect>"##));
+    assert!(svg.contains(r##"<rect class="node" data-key="A" x="87.9" y="28" width="12" height="40" fill="#4d4d4d"><title>A: 40 (40,0 %)</title></rect>"##));
+    assert!(svg.contains(r##"<rect class="node" data-key="Y" x="300.1" y="88" width="12" height="50" fill="#d55e00"><title>Y: 50 (50,0 %)</title></rect>"##));
     assert!(!svg.contains("geheim"), "nothing is withheld: {svg}");
     assert!(svg.contains(
         "Flussdiagramm (Sankey) Übergänge: von Herkunft (links) nach Ziel (rechts), die Bänder so breit wie die \
@@ -105,10 +105,10 @@ fn withheld_flows_are_hatched_in_the_published_totals_and_counted_in_a_note() {
     assert_eq!((l.withheld, l.height), (2, 180.0));
 
     let svg = sankey(&spec);
-    assert!(svg.contains(r#"<rect class="withheld" x="76.2" y="88" width="12" height="20""#), "{svg}");
+    assert!(svg.contains(r#"<rect class="withheld" x="87.9" y="88" width="12" height="20""#), "{svg}");
     assert!(svg.contains("<title>A: 10 in geheim gehaltenen Strömen</title>"));
     assert!(svg.contains(r#"y="135" width="12" height="8""#), "B's 4 withheld: {svg}");
-    assert!(svg.contains(">2 Ströme geheim gehalten (Zeichen .): nicht gezeichnet;"), "{svg}");
+    assert!(svg.contains(">2 Ströme geheim gehalten (Zeichen .) und nicht gezeichnet;"), "{svg}");
     assert!(svg.contains("A (40 (80,0 %)): X 30, Y geheim gehalten. B (10 (20,0 %)): X geheim gehalten, Y 6. 2 Ströme geheim gehalten.</desc>"), "{svg}");
     assert_eq!(svg.matches("class=\"flow\"").count(), 2);
 }
@@ -123,4 +123,16 @@ fn nodes_without_a_total_say_what_is_known() {
     assert!(svg.contains("<title>B: geheim gehalten</title>"), "{svg}");
     assert!(svg.contains("<title>Y: geheim gehalten</title>"), "{svg}");
     assert!(svg.contains(">2 Ströme geheim gehalten (Zeichen .)"), "{svg}");
+}
+
+/// The counts written on the bands are the table's, not recomputed from the scaled widths.
+#[test]
+fn bands_carry_their_counts_exactly() {
+    let spec = SankeySpec {
+        plot_height: 360.0,
+        ..two_by_two(vec![flow(0, 0, Some(223.0)), flow(1, 1, Some(8146.0 - 223.0))])
+    };
+    let svg = sankey(&spec);
+    assert!(svg.contains(r#"data-from="A" data-to="X" data-value="223""#), "{svg}");
+    assert!(svg.contains("<title>A → X: 223 (100,0 % von A)</title>"));
 }

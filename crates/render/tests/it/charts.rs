@@ -302,7 +302,7 @@ fn sankey_is_a_complete_picture_with_its_withheld_flows_named() {
     assert_eq!(with_class(&doc, "node").len(), 4);
     assert_eq!(
         text_of(with_class(&doc, "note")[0]),
-        "1 Strom geheim gehalten (Zeichen .): nicht gezeichnet; schraffiert ihr Teil veröffentlichter Summen"
+        "1 Strom geheim gehalten (Zeichen .) und nicht gezeichnet; schraffiert: ihr Anteil an veröffentlichten Summen"
     );
     assert!(
         text_of(child(doc.root_element(), "desc"))

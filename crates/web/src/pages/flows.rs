@@ -185,7 +185,6 @@ fn flows_markup(atlas: &Atlas, key: String, q: FlowQuery) -> Result<Markup, Page
         chosen.flows.label, table.origin_heading, destination_heading, chosen.area.name, chosen.period
     );
     let chart = diagram(&table, &title, &destination_heading);
-    let withheld = table.cells.iter().flatten().filter(|v| matches!(v, Some(Value::Symbol(_)))).count();
     let releases: Vec<&domain::Release> = table.releases.iter().filter_map(|r| k.data.release(*r)).collect();
     let year = Some(chosen.period.start_year());
     let area_layers: Vec<&LayerVersion> = k
@@ -226,7 +225,7 @@ fn flows_markup(atlas: &Atlas, key: String, q: FlowQuery) -> Result<Markup, Page
                         " – nach " (dimension_label(&f.destination)) }
                 }
             } }
-            form class="controls inline" method="get" action=(base) {
+            form class="controls inline flows" method="get" action=(base) {
                 label { "Merkmal" select name="merkmal" {
                     @for f in &all { option value=(f.variable) selected[f.variable == chosen.flows.variable] { (f.label) } }
                 } }
@@ -253,9 +252,8 @@ fn flows_markup(atlas: &Atlas, key: String, q: FlowQuery) -> Result<Markup, Page
                 h2 id="sankey" { (title) }
                 figure class="sankey" {
                     (svg(chart))
-                    figcaption { "Von " (table.origin_heading) " (links) nach " (destination_heading) " (rechts); in Klammern der Anteil an allen "
-                        (cell_text(table.total)) " in " (chosen.area.name) "."
-                        @if withheld > 0 { " " (withheld) " Zellen geheim gehalten." } }
+                    figcaption { "Links " (table.origin_heading) ", rechts " (destination_heading) "; in Klammern der Anteil an allen "
+                        (cell_text(table.total)) " in " (chosen.area.name) "." }
                 }
             }
             section aria-labelledby="zahlen" {
