@@ -149,14 +149,21 @@ pub struct Report {
 
 /// Reads the specification and its areas, aggregates on DataFusion and writes the protected
 /// release to `output` (all or nothing).
-pub fn aggregate(spec: &Path, output: &Path, limits: engine::Limits, place: &engine::Place) -> Result<Report, Error> {
+pub fn aggregate(
+    spec_file: &Path,
+    output: &Path,
+    limits: engine::Limits,
+    place: &engine::Place,
+) -> Result<Report, Error> {
     let started = std::time::Instant::now();
-    let spec = Spec::read(spec)?;
+    let spec = Spec::read(spec_file)?;
     let areas = Areas::read(&spec.run.gebiete)?;
     areas.hierarchy(&spec.run.ebene)?;
     let cell_key = spec.disclosure.zellschluessel.as_ref().map(spec::CellKeyFiles::load).transpose()?;
     let secret = cell_key.as_ref().map(|c| c.secret.as_str());
     let aggregates = engine::aggregate_blocking(&spec, &areas, limits, place, secret)?;
+    release::check_shared_cells(&spec, &aggregates)
+        .map_err(|message| Error::Spec { file: spec_file.display().to_string(), message })?;
     let engine = started.elapsed();
     let outcome = release::write(&spec, &areas, &aggregates, cell_key.as_ref().map(|c| &c.ptable), output)?;
     Ok(Report { outcome, aggregates, engine, release: started.elapsed() - engine })

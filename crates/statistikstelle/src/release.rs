@@ -1,7 +1,7 @@
 //! Disclosure control of a run's tables and the release written from them.
 //!
 //! Residence is summed from the records' areas to the specification's layer; the tables of one
-//! variable (which count the same records) are protected together as linked tables over the area
+//! variable (which count the same persons, [`check_shared_cells`]) are protected together as linked tables over the area
 //! hierarchy (layer → parent layers → Kommune) with the `disclosure` crate: minimum frequency,
 //! secondary suppression, the attacker audit. A cell that the audit finds unprotected fails the
 //! run. The release – `tabellen.csv`, its manifest `release.toml` for `bimo import`, the audit
@@ -16,7 +16,7 @@ use disclosure::{
     Status, Table,
 };
 
-use crate::engine::Aggregates;
+use crate::engine::{Aggregates, Counts};
 use crate::records::Kind;
 use crate::spec::Measure;
 use crate::{Areas, Error, Spec};
@@ -266,6 +266,54 @@ fn quoted(s: &str) -> String {
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>, Error> {
     csv::WriterBuilder::new().delimiter(b';').from_path(path).map_err(|e| Error::io(path, std::io::Error::other(e)))
+}
+
+/// Tables of one variable from other records (another source or other filters) must count the
+/// same persons: every cell they share – their counts summed over the dimensions only one of them
+/// has, per residence area of the records – must be equal. Names the first that is not.
+pub fn check_shared_cells(spec: &Spec, aggregates: &Aggregates) -> Result<(), String> {
+    for (i, a) in spec.tables.iter().enumerate() {
+        for (j, b) in spec.tables.iter().enumerate().skip(i + 1) {
+            if a.variable != b.variable || (a.source == b.source && a.filters == b.filters) {
+                continue;
+            }
+            // The common dimensions: their names and positions in each table's rows.
+            let common: Vec<(&str, usize, usize)> = a
+                .dimensions
+                .iter()
+                .enumerate()
+                .filter_map(|(p, d)| b.dimensions.iter().position(|e| e == d).map(|q| (d.as_str(), p + 1, q + 1)))
+                .collect();
+            let left = shared_cells(&aggregates.tables[i], common.iter().map(|c| c.1));
+            let right = shared_cells(&aggregates.tables[j], common.iter().map(|c| c.2));
+            let cells: BTreeSet<&Vec<String>> = left.keys().chain(right.keys()).collect();
+            for cell in cells {
+                let (m, n) = (left.get(cell).copied().unwrap_or(0), right.get(cell).copied().unwrap_or(0));
+                if m != n {
+                    let mut at = format!("wohngebiet {}", cell[0]);
+                    for ((d, _, _), code) in common.iter().zip(&cell[1..]) {
+                        at.push_str(&format!(", {d} {code}"));
+                    }
+                    return Err(format!(
+                        "tables {:?} and {:?} of variable {:?} count different persons: {at} has {m} in {:?} and \
+                         {n} in {:?}; give one of them its own variable",
+                        a.name, b.name, a.variable, a.name, b.name
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A table's counts by residence and the dimensions at `positions` of its rows.
+fn shared_cells(counts: &Counts, positions: impl Iterator<Item = usize> + Clone) -> BTreeMap<Vec<String>, u64> {
+    let mut cells = BTreeMap::new();
+    for (row, n) in &counts.rows {
+        let key = std::iter::once(row[0].clone()).chain(positions.clone().map(|p| row[p].clone())).collect();
+        *cells.entry(key).or_insert(0) += n;
+    }
+    cells
 }
 
 /// Protects the aggregates and writes the release to `output`, which must not exist yet.

@@ -223,7 +223,9 @@ pub struct TableSpec {
     pub name: String,
     /// The source: a record file, [`TRANSITIONS`] or [`DISTRICTS`].
     pub source: String,
-    /// The variable key in the release; tables of one variable must count the same records.
+    /// The variable key in the release; tables of one variable must count the same persons (from
+    /// other sources or filters only if they count; checked on the records by
+    /// [`crate::release::check_shared_cells`]).
     pub variable: String,
     /// The variable's label.
     pub label: String,
@@ -462,15 +464,24 @@ impl Spec {
                 filters.push(filter);
             }
             let measure = spec.measure(&t.quelle, t.wert, t.beitragende, t.einheit).map_err(&context)?;
-            if let Some(other) = tables.iter().find(|o| o.variable == t.merkmal)
-                && (other.source != t.quelle || other.filters != filters || other.measure != measure)
-            {
-                return Err(context(format!(
-                    "variable {:?} is also counted by table {:?} from other records or as another measure (source, \
-                     filters, `wert` or `beitragende` differ); tables of one variable must count the same records, \
-                     give this one its own variable",
-                    t.merkmal, other.name
-                )));
+            if let Some(other) = tables.iter().find(|o| o.variable == t.merkmal) {
+                let same_records = other.source == t.quelle && other.filters == filters;
+                let problem = if other.measure != measure {
+                    Some("as another measure (`wert` or `beitragende` differ)")
+                } else if spec.kind_of(&other.source) != spec.kind_of(&t.quelle) {
+                    Some("from another kind of records (another period)")
+                } else if !same_records && measure != Measure::Count {
+                    Some("from other records (source or filters differ), which a sum table cannot be")
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(context(format!(
+                        "variable {:?} is also counted by table {:?} {problem}; tables of one variable must count \
+                         the same persons, give this one its own variable",
+                        t.merkmal, other.name
+                    )));
+                }
             }
             tables.push(TableSpec {
                 name: t.name,

@@ -161,6 +161,96 @@ fn statistikstelle_tables_equal_a_hand_count() {
     assert!(lines(&out.join("verknuepfung.csv")).contains(&"Klasse 4 2023;wiederholt;1".to_owned()));
 }
 
+/// Grundschule pupils 2024/25 counted from two sources as one variable: by grade from the pupil
+/// records (filtered), by Schulbezirk from the derived source. Teil A: p7 grade 1 and p8 grade 2,
+/// both in their Schulbezirk; Teil B: p4 grade 4 in its own, p9 grade 1 in another Schulbezirk.
+const GRUNDSCHULE_TWO_SOURCES: &str = r#"[[tabelle]]
+name = "klassen"
+quelle = "schueler"
+merkmal = "grundschueler"
+label = "Grundschülerinnen und -schüler"
+dimensionen = ["klasse"]
+filter = [{ spalte = "schulform", gleich = "Grundschule" }]
+
+[[tabelle]]
+name = "bildungswanderung"
+quelle = "schulbezirk"
+merkmal = "grundschueler"
+label = "Grundschülerinnen und -schüler"
+dimensionen = ["schulbezirk"]
+"#;
+
+#[test]
+fn statistikstelle_protects_one_variable_from_two_sources_as_one_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = fixture_spec(tmp.path(), PUPILS, 1, GRUNDSCHULE_TWO_SOURCES);
+    let out = tmp.path().join("release");
+    statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap();
+    let rows = lines(&out.join("tabellen.csv"));
+    assert_eq!(rows[0], "gebiet;zeitraum;merkmal;klasse;schulbezirk;anzahl");
+    for expected in [
+        "101;2024/25;grundschueler;1;;1",
+        "101;2024/25;grundschueler;2;;1",
+        "101;2024/25;grundschueler;;eigener;2",
+        "102;2024/25;grundschueler;4;;1",
+        "102;2024/25;grundschueler;;fremder;1",
+        "001;2024/25;grundschueler;1;;2",
+    ] {
+        assert!(rows.contains(&expected.to_owned()), "{expected} not in\n{}", rows.join("\n"));
+    }
+    // The cells both tables share – the totals of every area – are one cell each.
+    for total in ["101;2024/25;grundschueler;;;2", "102;2024/25;grundschueler;;;2", "000;2024/25;grundschueler;;;4"] {
+        assert_eq!(rows.iter().filter(|r| *r == total).count(), 1, "{total} once in\n{}", rows.join("\n"));
+    }
+
+    // Withholding single pupils: one problem over both tables, so no cell withheld in one table is
+    // published in the other, and the audit (over both) finds every withheld cell protected.
+    let strict = tmp.path().join("strict");
+    std::fs::create_dir(&strict).unwrap();
+    let spec = fixture_spec(&strict, PUPILS, 2, GRUNDSCHULE_TWO_SOURCES);
+    let out = strict.join("release");
+    let outcome = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap().outcome;
+    assert!(outcome.primary > 0);
+    let rows = lines(&out.join("tabellen.csv"));
+    assert!(rows.contains(&"102;2024/25;grundschueler;;fremder;.".to_owned()), "{rows:?}");
+    let audit = lines(&out.join("pruefbericht.csv"));
+    assert_eq!(audit.len(), 1 + outcome.primary + outcome.secondary);
+    assert!(audit[1..].iter().all(|l| l.ends_with(";ja")), "{audit:?}");
+}
+
+#[test]
+fn statistikstelle_refuses_one_variable_over_different_persons() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Grades 1 and 2 only: Teil B's p4 (grade 4) is in the Schulbezirk table but not in this one.
+    let tables = GRUNDSCHULE_TWO_SOURCES.replace(
+        r#"filter = [{ spalte = "schulform", gleich = "Grundschule" }]"#,
+        r#"filter = [{ spalte = "schulform", gleich = "Grundschule" }, { spalte = "klasse", von = 1, bis = 2 }]"#,
+    );
+    let spec = fixture_spec(tmp.path(), PUPILS, 1, &tables);
+    let out = tmp.path().join("release");
+    let e = statistikstelle::aggregate(&spec, &out, limits(), &Place::Local).unwrap_err().to_string();
+    assert!(
+        e.ends_with(
+            "spec.toml: tables \"klassen\" and \"bildungswanderung\" of variable \"grundschueler\" count different \
+             persons: wohngebiet 10201 has 1 in \"klassen\" and 2 in \"bildungswanderung\"; give one of them its own \
+             variable"
+        ),
+        "{e}"
+    );
+    assert!(!out.exists());
+    // Sums cannot come from different records, and one variable cannot mix periods.
+    let fail = |tables: &str| {
+        Spec::parse(&format!("{SPEC_HEAD}[quellen.kita]\ndatei = \"k.parquet\"\n\n{tables}"), "spec.toml")
+            .unwrap_err()
+            .to_string()
+    };
+    let e = fail(
+        "[[tabelle]]\nname = \"a\"\nquelle = \"schueler\"\nmerkmal = \"x\"\nlabel = \"X\"\n\n\
+         [[tabelle]]\nname = \"b\"\nquelle = \"kita\"\nmerkmal = \"x\"\nlabel = \"X\"\n",
+    );
+    assert!(e.contains("variable \"x\" is also counted by table \"a\" from another kind of records"), "{e}");
+}
+
 #[test]
 fn statistikstelle_suppresses_small_cells_and_ships_the_audit() {
     let tmp = tempfile::tempdir().unwrap();
