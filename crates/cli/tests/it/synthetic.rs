@@ -199,5 +199,5 @@ fn the_synthetic_manifests_import_after_the_real_koeln_data() {
         .collect();
     assert_eq!(pupils.iter().filter(|o| o.observation.breakdown == Breakdown::TOTAL).count(), 226);
     let synthetic = k.releases.iter().filter(|r| r.title.ends_with("(synthetisch)")).count();
-    assert_eq!(synthetic, 3);
+    assert_eq!(synthetic, 4);
 }
