@@ -62,7 +62,8 @@ pub struct SankeySpec<'a> {
     pub origins: Vec<SankeyNode<'a>>,
     /// The destinations, top to bottom in the given order; each has its own colour.
     pub destinations: Vec<SankeyNode<'a>>,
-    /// The flows, in any order; at most one per origin and destination.
+    /// The flows, in any order; at most one per origin and destination (flows naming a node that
+    /// does not exist are left out). A pair without a flow has no data.
     pub flows: Vec<Flow>,
     /// The grand total the shares refer to; without it, the larger of the two columns' sums.
     pub total: Option<f64>,
@@ -88,6 +89,8 @@ pub(crate) struct NodeBox {
     pub(crate) drawn: f64,
     /// Whether any of its flows is withheld.
     pub(crate) withheld: bool,
+    /// Whether any of its flows is published (zero included).
+    pub(crate) published: bool,
 }
 
 /// A band: where it leaves its origin, where it reaches its destination, and its width.
@@ -141,10 +144,19 @@ fn column(nodes: &[SankeyNode], flows: &[Flow], of: impl Fn(&Flow) -> usize, sca
         let mine = flows.iter().filter(|f| of(f) == i);
         let drawn: f64 = mine.clone().filter_map(|f| drawable(f.value)).sum();
         let withheld = mine.clone().any(|f| f.value.is_none());
+        let published = mine.clone().any(|f| f.value.is_some());
         let value = node.total.filter(|t| t.is_finite()).map_or(drawn, |t| t.max(drawn));
         let height = value * scale;
         let slot = height.max(MIN_SLOT);
-        boxes.push(NodeBox { y: y + (slot - height) / 2.0, height, centre: y + slot / 2.0, value, drawn, withheld });
+        boxes.push(NodeBox {
+            y: y + (slot - height) / 2.0,
+            height,
+            centre: y + slot / 2.0,
+            value,
+            drawn,
+            withheld,
+            published,
+        });
         y += slot + GAP;
     }
     (boxes, y - GAP - TOP)
@@ -186,14 +198,16 @@ pub(crate) fn layout(spec: &SankeySpec) -> Layout {
     Layout { scale, origins, destinations, bands, withheld, height: TOP + left.max(right) + BOTTOM + note }
 }
 
-/// "1.234 (12,3 %)", "mind. 120" or "geheim gehalten": the count line of a node's label.
+/// "1.234 (12,3 %)", "mind. 120", "geheim gehalten" or "keine Daten": the count line of a
+/// node's label.
 fn count_text(node: &SankeyNode, b: &NodeBox, total: f64) -> String {
-    let known = node.total.is_some() || !b.withheld;
-    match (known, b.drawn > 0.0) {
-        (true, _) if total > 0.0 => format!("{} ({} %)", format_auto(b.value), format_de(b.value / total * 100.0, 1)),
-        (true, _) => format_auto(b.value),
-        (false, true) => format!("mind. {}", format_auto(b.drawn)),
-        (false, false) => "geheim gehalten".to_owned(),
+    let known = node.total.is_some() || (b.published && !b.withheld);
+    match (known, b.withheld, b.drawn > 0.0) {
+        (true, ..) if total > 0.0 => format!("{} ({} %)", format_auto(b.value), format_de(b.value / total * 100.0, 1)),
+        (true, ..) => format_auto(b.value),
+        (false, true, true) => format!("mind. {}", format_auto(b.drawn)),
+        (false, true, false) => "geheim gehalten".to_owned(),
+        (false, false, _) => "keine Daten".to_owned(),
     }
 }
 

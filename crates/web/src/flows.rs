@@ -154,8 +154,10 @@ pub fn children<'a>(
     (!areas.is_empty()).then_some((child, areas))
 }
 
-fn pair(dimension: &str, category: &str) -> Breakdown {
-    Breakdown::new([(dimension.to_owned(), category.to_owned())]).unwrap_or_default()
+/// The breakdown of the given (dimension, category) pairs; `None` if they make none (they come from
+/// stored breakdowns, so they always do).
+fn parts(pairs: &[(&str, &str)]) -> Option<Breakdown> {
+    Breakdown::new(pairs.iter().map(|(d, c)| ((*d).to_owned(), (*c).to_owned()))).ok()
 }
 
 /// The table of `flows` in `area` of `layer` and `period`, from `origin`.
@@ -169,8 +171,8 @@ pub fn flow_table(
 ) -> FlowTable {
     let variable = &flows.variable;
     let mut releases: BTreeSet<ReleaseId> = BTreeSet::new();
-    let mut cell = |layer: &LayerKey, area: &Area, breakdown: &Breakdown| {
-        k.cell(layer, variable, breakdown, period, &area.key).map(|(v, r)| {
+    let mut cell = |layer: &LayerKey, area: &Area, breakdown: Option<Breakdown>| {
+        k.cell(layer, variable, &breakdown?, period, &area.key).map(|(v, r)| {
             releases.insert(r);
             v
         })
@@ -179,24 +181,25 @@ pub fn flow_table(
     let destinations: Vec<String> = categories(k, variable, &flows.destination);
     let destination_nodes: Vec<FlowNode> = destinations
         .iter()
-        .map(|c| FlowNode { key: c.clone(), label: c.clone(), total: cell(here, area, &pair(&flows.destination, c)) })
+        .map(|c| FlowNode {
+            key: c.clone(),
+            label: c.clone(),
+            total: cell(here, area, parts(&[(&flows.destination, c)])),
+        })
         .collect();
-    let total = cell(here, area, &Breakdown::TOTAL);
+    let total = cell(here, area, Some(Breakdown::TOTAL));
     let (origin_heading, origins, cells) = match origin {
         Origin::Dimension(dimension) => {
             let nodes: Vec<FlowNode> = categories(k, variable, dimension)
                 .into_iter()
-                .map(|c| FlowNode { total: cell(here, area, &pair(dimension, &c)), key: c.clone(), label: c })
+                .map(|c| FlowNode { total: cell(here, area, parts(&[(dimension, &c)])), key: c.clone(), label: c })
                 .collect();
             let cells = nodes
                 .iter()
                 .map(|o| {
                     destinations
                         .iter()
-                        .map(|d| {
-                            let both = [(dimension.clone(), o.key.clone()), (flows.destination.clone(), d.clone())];
-                            cell(here, area, &Breakdown::new(both).unwrap_or_default())
-                        })
+                        .map(|d| cell(here, area, parts(&[(dimension, &o.key), (&flows.destination, d)])))
                         .collect()
                 })
                 .collect();
@@ -213,12 +216,12 @@ pub fn flow_table(
                 .map(|a| FlowNode {
                     key: a.key.to_string(),
                     label: a.name.clone(),
-                    total: cell(key, a, &Breakdown::TOTAL),
+                    total: cell(key, a, Some(Breakdown::TOTAL)),
                 })
                 .collect();
             let cells = areas
                 .iter()
-                .map(|a| destinations.iter().map(|d| cell(key, a, &pair(&flows.destination, d))).collect())
+                .map(|a| destinations.iter().map(|d| cell(key, a, parts(&[(&flows.destination, d)]))).collect())
                 .collect();
             (child_layer.layer.name.clone(), nodes, cells)
         }

@@ -122,6 +122,9 @@ fn nodes_without_a_total_say_what_is_known() {
     assert!(svg.contains("<title>A: mind. 30</title>"), "{svg}");
     assert!(svg.contains("<title>B: geheim gehalten</title>"), "{svg}");
     assert!(svg.contains("<title>Y: geheim gehalten</title>"), "{svg}");
+    // A node without any flow and without a total has no data, which is not zero.
+    let spec = SankeySpec { origins: vec![node("A", None), node("B", None), node("C", None)], ..spec };
+    assert!(sankey(&spec).contains("<title>C: keine Daten</title>"));
     assert!(svg.contains(">2 Ströme geheim gehalten (Zeichen .)"), "{svg}");
 }
 
