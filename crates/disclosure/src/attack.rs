@@ -28,7 +28,6 @@ use std::collections::{HashMap, HashSet};
 use microlp::{ComparisonOp, OptimizationDirection};
 
 use crate::problem::{CellId, Pattern, Problem};
-
 /// What an attacker can derive about a cell: `lower ≤ value ≤ upper`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
@@ -114,6 +113,13 @@ impl Witnesses {
         Interval { lower, upper }
     }
 
+    /// Adds every value `other` has seen.
+    pub(crate) fn merge(&mut self, other: &Witnesses) {
+        for (seen, &(lower, upper)) in self.seen.iter_mut().zip(&other.seen) {
+            *seen = (seen.0.min(lower), seen.1.max(upper));
+        }
+    }
+
     fn record(&mut self, cells: &[CellId], values: &[f64]) {
         for (cell, &value) in cells.iter().zip(values) {
             let value = snap(value);
@@ -127,6 +133,7 @@ impl Witnesses {
 /// (by position in [`Attack::cells`]), the published cells moved into `rhs`.
 #[derive(Debug, Clone)]
 struct Row {
+    constraint: usize,
     terms: Vec<(usize, f64)>,
     rhs: f64,
 }
@@ -295,7 +302,7 @@ impl<'p> Attack<'p> {
                     continue;
                 }
                 let constraint = &self.problem.constraints()[k];
-                let mut row = Row { terms: Vec::with_capacity(constraint.parts.len() + 1), rhs: 0.0 };
+                let mut row = Row { constraint: k, terms: Vec::with_capacity(constraint.parts.len() + 1), rhs: 0.0 };
                 let signed =
                     std::iter::once((constraint.total, 1.0)).chain(constraint.parts.iter().map(|&p| (p, -1.0)));
                 for (c, sign) in signed {
@@ -314,6 +321,30 @@ impl<'p> Attack<'p> {
                 self.rows.push(row);
                 self.level.push(distance);
             }
+        }
+    }
+
+    /// A proof that the cell is recomputable exactly: weights of constraints near it whose
+    /// weighted sum, over the suppressed cells, is the cell alone. Sought over growing
+    /// neighbourhoods of at most [`CERTIFICATE_ROWS`] constraints; `None` if none is found there.
+    pub(crate) fn certificate(&mut self) -> Option<Certificate> {
+        let mut radius = 0;
+        loop {
+            self.grow(radius);
+            let rows = self.level.partition_point(|&l| l <= radius);
+            if rows > CERTIFICATE_ROWS {
+                return None;
+            }
+            let cells = self.distance.partition_point(|&d| d <= radius + 1);
+            if let Some(weights) = solve_transposed(&self.rows[..rows], cells) {
+                let weights = self.rows[..rows].iter().zip(weights).filter(|(_, w)| *w != 0.0);
+                let certificate = Certificate { weights: weights.map(|(row, w)| (row.constraint, w)).collect() };
+                return certificate.proves(self.problem, self.pattern, self.cells[0]).then_some(certificate);
+            }
+            if self.expanded == self.cells.len() {
+                return None;
+            }
+            radius += 1;
         }
     }
 
@@ -357,6 +388,107 @@ impl<'p> Attack<'p> {
     }
 }
 
+/// The most constraints a [`Certificate`] is sought over (a dense elimination).
+const CERTIFICATE_ROWS: usize = 4000;
+
+/// Weights of constraints whose weighted sum, over the suppressed cells of a pattern, is one
+/// cell alone: that cell is then a fixed sum of published cells, whatever the others are – its
+/// interval is its value. The proof stands for every larger pattern whose new cells the weighted
+/// sum leaves out ([`Certificate::holds_with`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Certificate {
+    weights: HashMap<usize, f64>,
+}
+
+impl Certificate {
+    /// The weighted sum's coefficient of `cell`.
+    fn coefficient(&self, problem: &Problem, cell: CellId) -> f64 {
+        problem
+            .constraints_of(cell)
+            .iter()
+            .filter_map(|k| {
+                let weight = self.weights.get(k)?;
+                Some(if problem.constraints()[*k].total == cell { *weight } else { -weight })
+            })
+            .sum()
+    }
+
+    /// Whether the weighted sum, over the cells suppressed under `pattern`, is `cell` alone.
+    fn proves(&self, problem: &Problem, pattern: &Pattern, cell: CellId) -> bool {
+        let mut cells: Vec<CellId> = self
+            .weights
+            .keys()
+            .flat_map(|&k| problem.constraints()[k].cells())
+            .filter(|&c| pattern.is_suppressed(c))
+            .collect();
+        cells.sort_unstable();
+        cells.dedup();
+        cells.iter().all(|&c| {
+            let coefficient = self.coefficient(problem, c);
+            if c == cell { (coefficient - 1.0).abs() < TOLERANCE } else { coefficient.abs() < TOLERANCE }
+        })
+    }
+
+    /// Whether the proof still stands once `cell` is suppressed too.
+    pub(crate) fn holds_with(&self, problem: &Problem, cell: CellId) -> bool {
+        self.coefficient(problem, cell).abs() < TOLERANCE
+    }
+}
+
+/// Below this a coefficient of a [`Certificate`] is zero (its weights are fractions with small
+/// denominators, far above it).
+const TOLERANCE: f64 = 1e-9;
+
+/// Weights `w` of `rows` with `Σ w · row = e₀` over the cells `0..cells` (the first, the attacked
+/// cell, with coefficient 1), by Gaussian elimination with partial pivoting; `None` if there are
+/// none.
+fn solve_transposed(rows: &[Row], cells: usize) -> Option<Vec<f64>> {
+    let unknowns = rows.len();
+    let width = unknowns + 1;
+    let mut matrix = vec![0.0; cells * width];
+    for (j, row) in rows.iter().enumerate() {
+        for &(i, sign) in &row.terms {
+            matrix[i * width + j] = sign;
+        }
+    }
+    matrix[unknowns] = 1.0;
+    let mut pivots = Vec::new();
+    let mut top = 0;
+    for column in 0..unknowns {
+        let Some(best) =
+            (top..cells).max_by(|&a, &b| matrix[a * width + column].abs().total_cmp(&matrix[b * width + column].abs()))
+        else {
+            break;
+        };
+        if matrix[best * width + column].abs() < TOLERANCE {
+            continue;
+        }
+        for k in 0..width {
+            matrix.swap(best * width + k, top * width + k);
+        }
+        let pivot = matrix[top * width + column];
+        for r in 0..cells {
+            let factor = matrix[r * width + column] / pivot;
+            if r == top || factor == 0.0 {
+                continue;
+            }
+            for k in column..width {
+                matrix[r * width + k] -= factor * matrix[top * width + k];
+            }
+        }
+        pivots.push(column);
+        top += 1;
+    }
+    if (top..cells).any(|r| matrix[r * width + unknowns].abs() > TOLERANCE) {
+        return None;
+    }
+    let mut weights = vec![0.0; unknowns];
+    for (r, &column) in pivots.iter().enumerate() {
+        weights[column] = matrix[r * width + unknowns] / matrix[r * width + column];
+    }
+    Some(weights)
+}
+
 /// Which end of an interval a linear program seeks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Bound {
@@ -380,3 +512,6 @@ fn clamp(mut bracket: Bracket) -> Bracket {
 fn snap(x: f64) -> f64 {
     if x.is_finite() && x.abs() < 1e9 { (x * 1e6).round() / 1e6 } else { x }
 }
+
+#[cfg(test)]
+mod tests;

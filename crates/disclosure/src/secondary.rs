@@ -27,8 +27,61 @@
 //! The cost of a cell is its value (sdcTable's default weight), ties broken by the cell order.
 //! Empty cells ([`Status::Zero`]) are never suppressed; their 0 is published.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::attack::{Attack, AttackError, Interval, Witnesses};
 use crate::problem::{CellId, Pattern, Problem, Status};
+
+/// Attacks `cells` in order on every core with `attack`, each thread starting from a copy of
+/// `witnesses` and merging what it saw back; once an answer makes `stop` true, no cell after it
+/// is started. Every cell up to the first such answer has its answer; a later one may have one.
+fn in_parallel<T: Send>(
+    cells: &[CellId],
+    witnesses: &mut Witnesses,
+    attack: &(dyn Fn(CellId, &mut Witnesses) -> Result<T, AttackError> + Sync),
+    stop: &(dyn Fn(&T) -> bool + Sync),
+) -> Result<Vec<Option<T>>, AttackError> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(cells.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let last = AtomicUsize::new(usize::MAX);
+    let (next, last) = (&next, &last);
+    let finished = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let mut seen = witnesses.clone();
+                scope.spawn(move || {
+                    let mut answers = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= cells.len() || i > last.load(Ordering::Relaxed) {
+                            return Ok((answers, seen));
+                        }
+                        let answer = attack(cells[i], &mut seen).inspect_err(|_| {
+                            last.store(0, Ordering::Relaxed);
+                        })?;
+                        if stop(&answer) {
+                            last.fetch_min(i, Ordering::Relaxed);
+                        }
+                        answers.push((i, answer));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Vec<_>>()
+    });
+    let mut answers: Vec<Option<T>> = cells.iter().map(|_| None).collect();
+    for worker in finished {
+        let (own, seen) = worker?;
+        witnesses.merge(&seen);
+        for (i, answer) in own {
+            answers[i] = Some(answer);
+        }
+    }
+    Ok(answers)
+}
 
 /// The cheapest candidates tried for a complementary suppression, per unsafe cell.
 const CANDIDATES: usize = 50;
@@ -131,39 +184,54 @@ impl Problem {
         let protection = &settings.protection;
         let mut safe = vec![false; self.cell_count()];
         let mut witnesses = Witnesses::new(self);
-        while let Some(cell) = self.cells().find(|&c| pattern.is_suppressed(c) && !safe[c.0]) {
-            let value = self.value(cell);
-            let mut attack = Attack::new(self, &pattern, cell);
-            if attack.is_wide(&mut witnesses, &|interval| protection.protects(value, interval))? {
-                safe[cell.0] = true;
-                continue;
+        loop {
+            let pending: Vec<CellId> = self.cells().filter(|&c| pattern.is_suppressed(c) && !safe[c.0]).collect();
+            let wide = |cell: CellId, seen: &mut Witnesses| {
+                let value = self.value(cell);
+                Attack::new(self, &pattern, cell).is_wide(seen, &|interval| protection.protects(value, interval))
+            };
+            let answers = in_parallel(&pending, &mut witnesses, &wide, &|wide| !wide)?;
+            let mut unsafe_cell = None;
+            for (&cell, answer) in pending.iter().zip(answers) {
+                match answer {
+                    Some(true) => safe[cell.0] = true,
+                    Some(false) => {
+                        unsafe_cell.get_or_insert(cell);
+                    }
+                    None => {}
+                }
             }
-            let interval = attack.exact(&mut witnesses)?;
+            let Some(cell) = unsafe_cell else {
+                return Ok(pattern);
+            };
+            let interval = Attack::new(self, &pattern, cell).exact(&mut witnesses)?;
             let complement = self.complement(&pattern, cell, interval, protection, &witnesses)?;
             pattern.set(complement, Status::Secondary);
             self.constraint_passes(&mut pattern, false, None);
         }
-        Ok(pattern)
     }
 
     /// Attacks every suppressed cell of `pattern`.
     pub fn audit(&self, pattern: &Pattern, protection: &Protection) -> Result<Audit, AttackError> {
-        let mut witnesses = Witnesses::new(self);
-        let entries = pattern
-            .suppressed()
-            .map(|cell| {
-                let interval = Attack::new(self, pattern, cell).exact(&mut witnesses)?;
+        let cells: Vec<CellId> = pattern.suppressed().collect();
+        let exact = |cell: CellId, seen: &mut Witnesses| Attack::new(self, pattern, cell).exact(seen);
+        let intervals = in_parallel(&cells, &mut Witnesses::new(self), &exact, &|_| false)?;
+        let entries = cells
+            .into_iter()
+            .zip(intervals)
+            .map(|(cell, interval)| {
+                let interval = interval.expect("every cell is attacked when none stops the attacks");
                 let value = self.value(cell);
-                Ok(AuditEntry {
+                AuditEntry {
                     cell,
                     status: pattern.status(cell),
                     value,
                     interval,
                     required: protection.required(value),
                     protected: protection.protects(value, interval),
-                })
+                }
             })
-            .collect::<Result<_, AttackError>>()?;
+            .collect();
         Ok(Audit { entries })
     }
 
@@ -188,9 +256,13 @@ impl Problem {
             .filter(|&c| pattern.status(c) == Status::Published)
             .collect();
         by_cost(&mut neighbours);
+        let certificate = if interval.width() == 0.0 { Attack::new(self, pattern, cell).certificate() } else { None };
         let mut safe_for_cell = None;
         let mut widening = None;
         for &candidate in neighbours.iter().take(CANDIDATES) {
+            if certificate.as_ref().is_some_and(|c| c.holds_with(self, candidate)) {
+                continue;
+            }
             let mut trial = pattern.clone();
             trial.set(candidate, Status::Secondary);
             let mut seen = witnesses.clone();
