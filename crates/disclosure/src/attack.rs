@@ -62,7 +62,7 @@ impl Problem {
             let v = self.value(cell);
             return Ok(Interval { lower: v, upper: v });
         }
-        Attack::new(self, pattern, cell).exact(&mut Witnesses::new(self))
+        Attack::new(self, pattern, cell).exact(&mut Witnesses::new(self), &Bounds::default())
     }
 
     /// The suppressed cells linked to `cell` through constraints, and those constraints.
@@ -129,6 +129,58 @@ impl Witnesses {
     }
 }
 
+/// Bounds of suppressed cells under one pattern that every table consistent with its publication
+/// keeps: the intervals recorded, and for other cells the bounds each of their constraints gives
+/// alone. A relaxation may keep them too; they are lost when the pattern grows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bounds {
+    recorded: HashMap<CellId, Interval>,
+}
+
+impl Bounds {
+    /// Records that `cell` lies within `interval`.
+    pub(crate) fn record(&mut self, cell: CellId, interval: Interval) {
+        self.recorded.insert(cell, interval);
+    }
+
+    /// Adds every interval `other` has recorded.
+    pub(crate) fn merge(&mut self, other: &Bounds) {
+        self.recorded.extend(other.recorded.iter().map(|(&cell, &interval)| (cell, interval)));
+    }
+
+    /// The bounds of the suppressed `cell`.
+    fn of(&self, problem: &Problem, pattern: &Pattern, cell: CellId) -> Interval {
+        if let Some(&interval) = self.recorded.get(&cell) {
+            return interval;
+        }
+        let mut bounds = Interval { lower: 0.0, upper: f64::INFINITY };
+        for &k in problem.constraints_of(cell) {
+            let constraint = &problem.constraints()[k];
+            let sign = if constraint.total == cell { 1.0 } else { -1.0 };
+            let (mut rhs, mut adding, mut subtracting) = (0.0, true, true);
+            let signed = std::iter::once((constraint.total, 1.0)).chain(constraint.parts.iter().map(|&p| (p, -1.0)));
+            for (c, s) in signed.filter(|&(c, _)| c != cell) {
+                if !pattern.is_suppressed(c) {
+                    rhs -= s * problem.value(c);
+                } else if s == sign {
+                    subtracting = false;
+                } else {
+                    adding = false;
+                }
+            }
+            // s·x = rhs − Σ others: at most rhs if the others add (all the same sign as x, each
+            // ≥ 0), at least rhs if they subtract.
+            if adding {
+                bounds.upper = bounds.upper.min(snap(sign * rhs));
+            }
+            if subtracting {
+                bounds.lower = bounds.lower.max(snap(sign * rhs));
+            }
+        }
+        bounds
+    }
+}
+
 /// One additivity constraint of a neighbourhood: `Σ sign · x = rhs` over its suppressed cells
 /// (by position in [`Attack::cells`]), the published cells moved into `rhs`.
 #[derive(Debug, Clone)]
@@ -186,11 +238,11 @@ impl<'p> Attack<'p> {
     }
 
     /// The exact interval of the cell; every feasible table met is recorded in `witnesses`.
-    pub(crate) fn exact(&mut self, witnesses: &mut Witnesses) -> Result<Interval, AttackError> {
-        let mut bracket = self.start(witnesses);
+    pub(crate) fn exact(&mut self, witnesses: &mut Witnesses, bounds: &Bounds) -> Result<Interval, AttackError> {
+        let mut bracket = self.start(witnesses, bounds);
         let mut radius = 1;
         while !bracket.settled() {
-            self.tighten(&mut bracket, radius, witnesses, &|_| None)?;
+            self.tighten(&mut bracket, radius, witnesses, bounds, &|_| None)?;
             radius += 1;
         }
         Ok(bracket.inner)
@@ -201,6 +253,7 @@ impl<'p> Attack<'p> {
     pub(crate) fn is_wide(
         &mut self,
         witnesses: &mut Witnesses,
+        bounds: &Bounds,
         wide: &dyn Fn(Interval) -> bool,
     ) -> Result<bool, AttackError> {
         let decide = |b: &Bracket| {
@@ -212,36 +265,23 @@ impl<'p> Attack<'p> {
                 None
             }
         };
-        let mut bracket = self.start(witnesses);
+        let mut bracket = self.start(witnesses, bounds);
         let mut radius = 1;
         loop {
             if let Some(answer) = decide(&bracket) {
                 return Ok(answer);
             }
-            if let Some(answer) = self.tighten(&mut bracket, radius, witnesses, &decide)? {
+            if let Some(answer) = self.tighten(&mut bracket, radius, witnesses, bounds, &decide)? {
                 return Ok(answer);
             }
             radius += 1;
         }
     }
 
-    /// The bracket before any linear program: inside the witnesses, outside the bounds each of the
-    /// cell's constraints gives alone.
-    fn start(&mut self, witnesses: &Witnesses) -> Bracket {
+    /// The bracket before any linear program: inside the witnesses, outside the `bounds`.
+    fn start(&mut self, witnesses: &Witnesses, bounds: &Bounds) -> Bracket {
         self.grow(0);
-        let mut outer = Interval { lower: 0.0, upper: f64::INFINITY };
-        for row in &self.rows {
-            let Some(&(_, sign)) = row.terms.iter().find(|(i, _)| *i == 0) else { continue };
-            let others = row.terms.iter().filter(|&&(j, _)| j != 0);
-            // s·x = rhs − Σ others: at most rhs if the others add (all the same sign as x, each
-            // ≥ 0), at least rhs if they subtract.
-            if others.clone().all(|&(_, s)| s == sign) {
-                outer.upper = outer.upper.min(snap(sign * row.rhs));
-            }
-            if others.clone().all(|&(_, s)| s != sign) {
-                outer.lower = outer.lower.max(snap(sign * row.rhs));
-            }
-        }
+        let outer = bounds.of(self.problem, self.pattern, self.cells[0]);
         let inner = witnesses.interval(self.cells[0]);
         clamp(Bracket { inner, outer })
     }
@@ -253,6 +293,7 @@ impl<'p> Attack<'p> {
         bracket: &mut Bracket,
         radius: usize,
         witnesses: &mut Witnesses,
+        bounds: &Bounds,
         decide: &dyn Fn(&Bracket) -> Option<bool>,
     ) -> Result<Option<bool>, AttackError> {
         self.grow(radius);
@@ -269,7 +310,7 @@ impl<'p> Attack<'p> {
                 if !unsettled {
                     continue;
                 }
-                let value = self.solve(radius, bound, inside, witnesses)?;
+                let value = self.solve(radius, bound, inside, witnesses, bounds)?;
                 match (bound, inside || closed) {
                     (Bound::Upper, true) => bracket.inner.upper = bracket.inner.upper.max(value),
                     (Bound::Lower, true) => bracket.inner.lower = bracket.inner.lower.min(value),
@@ -351,7 +392,14 @@ impl<'p> Attack<'p> {
     /// The `bound` of the cell over the neighbourhood of `radius`, rounded to six decimal places
     /// (`f64::INFINITY` if unbounded): `inside`, its border held at the true values, whose
     /// solution is recorded in `witnesses`; otherwise without the constraints beyond it.
-    fn solve(&self, radius: usize, bound: Bound, inside: bool, witnesses: &mut Witnesses) -> Result<f64, AttackError> {
+    fn solve(
+        &self,
+        radius: usize,
+        bound: Bound,
+        inside: bool,
+        witnesses: &mut Witnesses,
+        bounds: &Bounds,
+    ) -> Result<f64, AttackError> {
         let rows = self.level.partition_point(|&l| l <= radius);
         let cells = self.distance.partition_point(|&d| d <= radius + 1);
         let direction = match bound {
@@ -362,7 +410,14 @@ impl<'p> Attack<'p> {
         let x: Vec<microlp::Variable> = (0..cells)
             .map(|i| {
                 let value = self.problem.value(self.cells[i]);
-                let range = if inside && self.distance[i] > radius { (value, value) } else { (0.0, f64::INFINITY) };
+                let range = if inside && self.distance[i] > radius {
+                    (value, value)
+                } else if inside || i == 0 {
+                    (0.0, f64::INFINITY)
+                } else {
+                    let known = bounds.of(self.problem, self.pattern, self.cells[i]);
+                    (known.lower, known.upper)
+                };
                 lp.add_var(if i == 0 { 1.0 } else { 0.0 }, range)
             })
             .collect();

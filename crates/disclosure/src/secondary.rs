@@ -28,37 +28,48 @@
 //! Empty cells ([`Status::Zero`]) are never suppressed; their 0 is published.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
-use crate::attack::{Attack, AttackError, Interval, Witnesses};
+use crate::attack::{Attack, AttackError, Bounds, Interval, Witnesses};
 use crate::problem::{CellId, Pattern, Problem, Status};
 
-/// Attacks `cells` in order on every core with `attack`, each thread starting from a copy of
-/// `witnesses` and merging what it saw back; once an answer makes `stop` true, no cell after it
-/// is started. Every cell up to the first such answer has its answer; a later one may have one.
+/// Attacks `cells` in order on every core with `attack`. The threads share what they learn:
+/// each attack starts from the witnesses and bounds found so far (bounds for the one pattern
+/// the attacks are on), and merges what it found back into `witnesses` and the bounds. Once an
+/// answer makes `stop` true, no cell after it is started: every cell up to the first such answer
+/// has its answer, a later one may have one.
 fn in_parallel<T: Send>(
     cells: &[CellId],
     witnesses: &mut Witnesses,
-    attack: &(dyn Fn(CellId, &mut Witnesses) -> Result<T, AttackError> + Sync),
+    attack: &(dyn Fn(CellId, &mut Witnesses, &mut Bounds) -> Result<T, AttackError> + Sync),
     stop: &(dyn Fn(&T) -> bool + Sync),
 ) -> Result<Vec<Option<T>>, AttackError> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(cells.len()).max(1);
     let next = AtomicUsize::new(0);
     let last = AtomicUsize::new(usize::MAX);
-    let (next, last) = (&next, &last);
+    let shared = Mutex::new((witnesses, Bounds::default()));
+    let (next, last, shared) = (&next, &last, &shared);
     let finished = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let mut seen = witnesses.clone();
                 scope.spawn(move || {
                     let mut answers = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= cells.len() || i > last.load(Ordering::Relaxed) {
-                            return Ok((answers, seen));
+                            return Ok(answers);
                         }
-                        let answer = attack(cells[i], &mut seen).inspect_err(|_| {
+                        let (mut seen, mut bounds) = {
+                            let known = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                            (known.0.clone(), known.1.clone())
+                        };
+                        let answer = attack(cells[i], &mut seen, &mut bounds).inspect_err(|_| {
                             last.store(0, Ordering::Relaxed);
                         })?;
+                        let mut known = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                        known.0.merge(&seen);
+                        known.1.merge(&bounds);
+                        drop(known);
                         if stop(&answer) {
                             last.fetch_min(i, Ordering::Relaxed);
                         }
@@ -74,9 +85,7 @@ fn in_parallel<T: Send>(
     });
     let mut answers: Vec<Option<T>> = cells.iter().map(|_| None).collect();
     for worker in finished {
-        let (own, seen) = worker?;
-        witnesses.merge(&seen);
-        for (i, answer) in own {
+        for (i, answer) in worker? {
             answers[i] = Some(answer);
         }
     }
@@ -186,9 +195,10 @@ impl Problem {
         let mut witnesses = Witnesses::new(self);
         loop {
             let pending: Vec<CellId> = self.cells().filter(|&c| pattern.is_suppressed(c) && !safe[c.0]).collect();
-            let wide = |cell: CellId, seen: &mut Witnesses| {
+            let wide = |cell: CellId, seen: &mut Witnesses, bounds: &mut Bounds| {
                 let value = self.value(cell);
-                Attack::new(self, &pattern, cell).is_wide(seen, &|interval| protection.protects(value, interval))
+                Attack::new(self, &pattern, cell)
+                    .is_wide(seen, bounds, &|interval| protection.protects(value, interval))
             };
             let answers = in_parallel(&pending, &mut witnesses, &wide, &|wide| !wide)?;
             let mut unsafe_cell = None;
@@ -204,7 +214,7 @@ impl Problem {
             let Some(cell) = unsafe_cell else {
                 return Ok(pattern);
             };
-            let interval = Attack::new(self, &pattern, cell).exact(&mut witnesses)?;
+            let interval = Attack::new(self, &pattern, cell).exact(&mut witnesses, &Bounds::default())?;
             let complement = self.complement(&pattern, cell, interval, protection, &witnesses)?;
             pattern.set(complement, Status::Secondary);
             self.constraint_passes(&mut pattern, false, None);
@@ -214,7 +224,11 @@ impl Problem {
     /// Attacks every suppressed cell of `pattern`.
     pub fn audit(&self, pattern: &Pattern, protection: &Protection) -> Result<Audit, AttackError> {
         let cells: Vec<CellId> = pattern.suppressed().collect();
-        let exact = |cell: CellId, seen: &mut Witnesses| Attack::new(self, pattern, cell).exact(seen);
+        let exact = |cell: CellId, seen: &mut Witnesses, bounds: &mut Bounds| {
+            let interval = Attack::new(self, pattern, cell).exact(seen, bounds)?;
+            bounds.record(cell, interval);
+            Ok(interval)
+        };
         let intervals = in_parallel(&cells, &mut Witnesses::new(self), &exact, &|_| false)?;
         let entries = cells
             .into_iter()
@@ -266,15 +280,17 @@ impl Problem {
             let mut trial = pattern.clone();
             trial.set(candidate, Status::Secondary);
             let mut seen = witnesses.clone();
+            let bounds = Bounds::default();
             let mut attack = Attack::new(self, &trial, cell);
-            if attack.is_wide(&mut seen, &|widened| protection.protects(self.value(cell), widened))? {
+            if attack.is_wide(&mut seen, &bounds, &|widened| protection.protects(self.value(cell), widened))? {
                 let safe = |i: Interval| protection.protects(self.value(candidate), i);
-                if Attack::new(self, &trial, candidate).is_wide(&mut seen, &safe)? {
+                if Attack::new(self, &trial, candidate).is_wide(&mut seen, &bounds, &safe)? {
                     return Ok(candidate);
                 }
                 safe_for_cell.get_or_insert(candidate);
             } else if widening.is_none()
-                && attack.is_wide(&mut seen, &|widened| widened.width() > interval.width() + ATTACK_THRESHOLD)?
+                && attack
+                    .is_wide(&mut seen, &bounds, &|widened| widened.width() > interval.width() + ATTACK_THRESHOLD)?
             {
                 widening = Some(candidate);
             }

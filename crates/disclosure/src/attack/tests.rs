@@ -62,6 +62,20 @@ fn a_cell_that_can_move_has_no_certificate() {
     assert!(Attack::new(&problem, &protected, cell("w", "b")).certificate().is_none());
 }
 
+/// x|c = 5 shares row x (250 − 124 − 31 = 95) with x|a and column c (779 − 59 − 651 = 69) with
+/// w|c: each constraint alone bounds it from above; a recorded interval replaces those bounds.
+#[test]
+fn bounds_are_those_of_each_constraint_alone_until_an_interval_is_recorded() {
+    let (problem, pattern) = t1();
+    let x_c = problem.cell(0, &["x", "c"]).unwrap();
+    let mut bounds = Bounds::default();
+    assert_eq!(bounds.of(&problem, &pattern, x_c), Interval { lower: 0.0, upper: 69.0 });
+    let exact = problem.attack(&pattern, x_c).unwrap();
+    assert!(exact.upper <= 69.0);
+    bounds.record(x_c, exact);
+    assert_eq!(bounds.of(&problem, &pattern, x_c), exact);
+}
+
 /// Stadtbezirke with 1–3 Quartiere each.
 fn areas(quarters: &[usize]) -> (Hierarchy, Vec<String>) {
     let mut area = Hierarchy::new("gebiet", "Stadt");
