@@ -2,7 +2,8 @@
 # Statistikstelle benchmark: `statistikstelle aggregieren` (DataFusion, checks, flows, disclosure
 # control, release) on synthetic individual records of about 1 and 10 million pupil-year records
 # (`statistikstelle mikrodaten --skala 1|10 --jahre 10`, Köln's size and ten times it) against the
-# named peers, bench/aggregate_peer.py in DuckDB SQL and in Polars, computing the same three tables:
+# named peers, bench/aggregate_peer.py in DuckDB SQL and in Polars, computing the same three tables
+# (counting only, and again after making bimo's checks of the records and its linkage report):
 # pupils 2024/25 by area × Schulform × grade × sex, grade-4 → grade-5 transitions by area × target
 # Schulform (linked by pseudonym), Kita children 2024 by area × age; residence summed to the
 # Stadtbezirke. Every cell bimo publishes must equal the peers' count. Wall time and peak memory
@@ -88,7 +89,7 @@ label = "Kinder in Kitas"
 dimensionen = ["alter"]
 TOML
     declare -A wall mem
-    for tool in bimo duckdb polars; do
+    for tool in bimo duckdb polars duckdb-checked polars-checked; do
         w=()
         m=()
         for i in $(seq 1 "$RUNS"); do
@@ -115,8 +116,12 @@ TOML
     done
     summary+=("$(awk -v p="$pupils" -v b="${wall[bimo]}" -v d="${wall[duckdb]}" -v o="${wall[polars]}" \
         -v bm="${mem[bimo]}" -v dm="${mem[duckdb]}" -v om="${mem[polars]}" 'BEGIN {
-        printf "%9d pupil-years: bimo %7.0f ms %5.0f MiB | DuckDB %7.0f ms %5.0f MiB | Polars %7.0f ms %5.0f MiB | time DuckDB/bimo %.2f, Polars/bimo %.2f | memory DuckDB/bimo %.2f, Polars/bimo %.2f",
+        printf "%9d pupil-years: bimo %7.0f ms %5.0f MiB | counting only: DuckDB %7.0f ms %5.0f MiB, Polars %7.0f ms %5.0f MiB | time DuckDB/bimo %.2f, Polars/bimo %.2f | memory DuckDB/bimo %.2f, Polars/bimo %.2f",
         p, b, bm/1024, d, dm/1024, o, om/1024, d/b, o/b, dm/bm, om/bm }')")
+    summary+=("$(awk -v b="${wall[bimo]}" -v d="${wall[duckdb-checked]}" -v o="${wall[polars-checked]}" \
+        -v bm="${mem[bimo]}" -v dm="${mem[duckdb-checked]}" -v om="${mem[polars-checked]}" 'BEGIN {
+        printf "%9s              with bimo'"'"'s checks: DuckDB %7.0f ms %5.0f MiB, Polars %7.0f ms %5.0f MiB | time DuckDB/bimo %.2f, Polars/bimo %.2f | memory DuckDB/bimo %.2f, Polars/bimo %.2f",
+        "", d, dm/1024, o, om/1024, d/b, o/b, dm/bm, om/bm }')")
     unset wall mem
 done
 
