@@ -108,6 +108,13 @@ label = "Grundschülerinnen und -schüler"
 dimensionen = ["schulbezirk"]
 "#;
 
+/// The release's audit lists every withheld cell, each protected.
+fn assert_every_withheld_cell_protected(release: &Path, outcome: &statistikstelle::release::Outcome) {
+    let audit = lines(&release.join("pruefbericht.csv"));
+    assert_eq!(audit.len(), 1 + outcome.primary + outcome.secondary);
+    assert!(audit[1..].iter().all(|l| l.ends_with(";ja")), "{audit:?}");
+}
+
 fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap().lines().map(str::to_owned).collect()
 }
@@ -213,9 +220,7 @@ fn statistikstelle_protects_one_variable_from_two_sources_as_one_problem() {
     assert!(outcome.primary > 0);
     let rows = lines(&out.join("tabellen.csv"));
     assert!(rows.contains(&"102;2024/25;grundschueler;;fremder;.".to_owned()), "{rows:?}");
-    let audit = lines(&out.join("pruefbericht.csv"));
-    assert_eq!(audit.len(), 1 + outcome.primary + outcome.secondary);
-    assert!(audit[1..].iter().all(|l| l.ends_with(";ja")), "{audit:?}");
+    assert_every_withheld_cell_protected(&out, &outcome);
 }
 
 #[test]
@@ -264,9 +269,7 @@ fn statistikstelle_suppresses_small_cells_and_ships_the_audit() {
     // Realschule in Teil A holds one pupil: withheld; the city total of 8 is published.
     assert!(rows.contains(&"101;2024/25;schueler;Realschule;.".to_owned()), "{rows:?}");
     assert!(rows.contains(&"000;2024/25;schueler;;8".to_owned()), "{rows:?}");
-    let audit = lines(&out.join("pruefbericht.csv"));
-    assert_eq!(audit.len(), 1 + outcome.primary + outcome.secondary);
-    assert!(audit[1..].iter().all(|l| l.ends_with(";ja")), "{audit:?}");
+    assert_every_withheld_cell_protected(&out, &outcome);
 }
 
 /// Contracted Kita hours by Stadtteil, contributed by the Kitas (a magnitude table). Teil A: KA
